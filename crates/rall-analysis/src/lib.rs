@@ -1,0 +1,1 @@
+//! rall-analysis (see ARCHITECTURE.md).

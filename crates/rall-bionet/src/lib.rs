@@ -1,0 +1,1 @@
+//! rall-bionet (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! rall-builder (see ARCHITECTURE.md).

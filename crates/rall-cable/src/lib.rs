@@ -1,0 +1,1 @@
+//! rall-cable (see ARCHITECTURE.md).

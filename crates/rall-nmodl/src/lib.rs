@@ -1,0 +1,1 @@
+//! rall-nmodl (see ARCHITECTURE.md).

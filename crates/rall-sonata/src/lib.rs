@@ -1,0 +1,1 @@
+//! rall-sonata (see ARCHITECTURE.md).

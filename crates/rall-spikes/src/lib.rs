@@ -1,0 +1,1 @@
+//! rall-spikes (see ARCHITECTURE.md).
