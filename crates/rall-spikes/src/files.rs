@@ -66,3 +66,25 @@ impl SpikeTrains {
         })
     }
 }
+
+impl SpikeTrains {
+    /// Write to `path`, type from the extension: `.csv` → BMTK CSV; `.h5`/`.hdf5`/`.hdf`/`.sonata`
+    /// → SONATA spikes; `.nwb` → NWB 2 `units` table.
+    pub fn write(&self, path: &Path, order: SortOrder) -> Result<(), SpikeError> {
+        match FileType::from_path(path)? {
+            FileType::Csv => self.to_csv(path, order),
+            FileType::Sonata => self.to_sonata(path, order),
+            FileType::Nwb => self.to_nwb(path),
+        }
+    }
+
+    /// Read from `path`, type from the extension (see [`SpikeTrains::write`]). `population`
+    /// restricts SONATA files to one population and names CSV/NWB rows without one.
+    pub fn load(path: &Path, population: Option<&str>) -> Result<Self, SpikeError> {
+        match FileType::from_path(path)? {
+            FileType::Csv => Self::from_csv(path, population),
+            FileType::Sonata => Self::from_sonata(path, population),
+            FileType::Nwb => Self::from_nwb(path, population, None),
+        }
+    }
+}

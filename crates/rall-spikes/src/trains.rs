@@ -338,25 +338,3 @@ mod tests {
         assert!(st.add_spikes(&[1], &[], None).is_err());
     }
 }
-
-impl SpikeTrains {
-    /// Write to `path`, type from the extension: `.csv` → BMTK CSV; `.h5`/`.hdf5`/`.hdf`/`.sonata`
-    /// → SONATA spikes; `.nwb` → NWB 2 `units` table.
-    pub fn write(&self, path: &std::path::Path, order: SortOrder) -> Result<(), SpikeError> {
-        match crate::FileType::from_path(path)? {
-            crate::FileType::Csv => self.to_csv(path, order),
-            crate::FileType::Sonata => self.to_sonata(path, order),
-            crate::FileType::Nwb => self.to_nwb(path),
-        }
-    }
-
-    /// Read from `path`, type from the extension (see [`SpikeTrains::write`]). `population`
-    /// restricts SONATA files to one population and names CSV/NWB rows without one.
-    pub fn load(path: &std::path::Path, population: Option<&str>) -> Result<Self, SpikeError> {
-        match crate::FileType::from_path(path)? {
-            crate::FileType::Csv => Self::from_csv(path, population),
-            crate::FileType::Sonata => Self::from_sonata(path, population),
-            crate::FileType::Nwb => Self::from_nwb(path, population, None),
-        }
-    }
-}
