@@ -21,8 +21,12 @@ fn golden() -> PathBuf {
 
 fn load(name: &str) -> J {
     let p = golden().join("expected").join(name);
-    let text = std::fs::read_to_string(&p)
-        .unwrap_or_else(|e| panic!("golden file {} missing ({e}); run validation/ch02/make_golden.sh", p.display()));
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| {
+        panic!(
+            "golden file {} missing ({e}); run validation/ch02/make_golden.sh",
+            p.display()
+        )
+    });
     serde_json::from_str(&text).expect("golden JSON parses")
 }
 
@@ -96,7 +100,11 @@ fn check_dump(rel: &str, dump: &J) {
         for (name, a) in spec["attrs"].as_object().unwrap() {
             check_attr(rel, g, name, a, attrs.get(name));
         }
-        assert_eq!(attrs.len(), spec["attrs"].as_object().unwrap().len(), "{rel}:{g} attr count");
+        assert_eq!(
+            attrs.len(),
+            spec["attrs"].as_object().unwrap().len(),
+            "{rel}:{g} attr count"
+        );
     }
     for (d, spec) in dump["datasets"].as_object().expect("datasets") {
         let arr = f.read(d).unwrap_or_else(|e| panic!("{e}"));
@@ -108,9 +116,13 @@ fn check_dump(rel: &str, dump: &J) {
             .collect();
         assert_eq!(arr.shape, want_shape, "{rel}:{d} shape");
         let dt = spec["dtype"].as_str().unwrap();
-        let is_str = matches!(dt, "object" | "string") || dt.starts_with("|S") || dt.starts_with("<U");
+        let is_str =
+            matches!(dt, "object" | "string") || dt.starts_with("|S") || dt.starts_with("<U");
         if is_str {
-            assert!(matches!(arr.data, Data::Str(_)), "{rel}:{d}: expected strings");
+            assert!(
+                matches!(arr.data, Data::Str(_)),
+                "{rel}:{d}: expected strings"
+            );
         } else {
             assert_eq!(arr.data.dtype_name(), dt, "{rel}:{d} dtype");
         }
@@ -124,10 +136,17 @@ fn check_dump(rel: &str, dump: &J) {
             assert_eq!(&got[..first.len()], &first[..], "{rel}:{d} first rows");
             let mut last = Vec::new();
             flat_f64(&spec["last_rows"], &mut last);
-            assert_eq!(&got[got.len() - last.len()..], &last[..], "{rel}:{d} last rows");
+            assert_eq!(
+                &got[got.len() - last.len()..],
+                &last[..],
+                "{rel}:{d} last rows"
+            );
             let sum: f64 = got.iter().sum();
             let want = spec["fsum"].as_f64().unwrap();
-            assert!((sum - want).abs() <= 1e-9 * want.abs(), "{rel}:{d} sum {sum} vs {want}");
+            assert!(
+                (sum - want).abs() <= 1e-9 * want.abs(),
+                "{rel}:{d} sum {sum} vs {want}"
+            );
             assert_eq!(got.len() % cols.max(1), 0);
         } else if is_str {
             let mut w = Vec::new();
@@ -159,7 +178,12 @@ fn every_h5_file_reads_as_h5py_reads_it() {
             n += 1;
         }
     }
-    for name in ["input_spikes.json", "output_spikes.json", "v_report.json", "cai_report.json"] {
+    for name in [
+        "input_spikes.json",
+        "output_spikes.json",
+        "v_report.json",
+        "cai_report.json",
+    ] {
         let j = load(name);
         check_dump(j["file"].as_str().unwrap(), &j["h5"]);
         n += 1;
@@ -170,8 +194,13 @@ fn every_h5_file_reads_as_h5py_reads_it() {
 #[test]
 fn nodes_and_types() {
     let g = golden().join("network");
-    let cortex = NodesFile::read(g.join("mcortex_nodes.h5"), g.join("mcortex_node_types.csv")).unwrap();
-    let thal = NodesFile::read(g.join("mthalamus_nodes.h5"), g.join("mthalamus_node_types.csv")).unwrap();
+    let cortex =
+        NodesFile::read(g.join("mcortex_nodes.h5"), g.join("mcortex_node_types.csv")).unwrap();
+    let thal = NodesFile::read(
+        g.join("mthalamus_nodes.h5"),
+        g.join("mthalamus_node_types.csv"),
+    )
+    .unwrap();
     let c = cortex.population("mcortex").unwrap();
     let t = thal.population("mthalamus").unwrap();
     assert_eq!(c.len(), 1);
@@ -183,12 +212,19 @@ fn nodes_and_types() {
         c.property(0, "morphology", &cortex.types).unwrap().as_str(),
         Some("Scnn1a_473845048_m.swc")
     );
-    assert_eq!(t.property(3, "model_type", &thal.types).unwrap().as_str(), Some("virtual"));
+    assert_eq!(
+        t.property(3, "model_type", &thal.types).unwrap().as_str(),
+        Some("virtual")
+    );
 
     // CSV columns and values as pandas read them.
     let j = load("types_csv.json");
     for (rel, spec) in j.as_object().unwrap() {
-        let id = if rel.contains("edge_types") { "edge_type_id" } else { "node_type_id" };
+        let id = if rel.contains("edge_types") {
+            "edge_type_id"
+        } else {
+            "node_type_id"
+        };
         let tt = TypeTable::read(golden().join(rel), id).unwrap();
         let cols: Vec<String> = spec["columns"]
             .as_array()
@@ -234,7 +270,12 @@ fn edges_with_index() {
 #[test]
 fn spikes_bit_exact() {
     for (name, rel, pop, n) in [
-        ("input_spikes.json", "inputs/mthalamus_spikes.h5", "mthalamus", 283usize),
+        (
+            "input_spikes.json",
+            "inputs/mthalamus_spikes.h5",
+            "mthalamus",
+            283usize,
+        ),
         ("output_spikes.json", "output/spikes.h5", "mcortex", 44),
     ] {
         let j = load(name);
@@ -249,7 +290,10 @@ fn spikes_bit_exact() {
         // Bit-exact: compare the bit patterns.
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&p.timestamps), bits(&ts), "{rel}");
-        assert_eq!(p.node_ids.iter().map(|&x| x as f64).collect::<Vec<_>>(), ids);
+        assert_eq!(
+            p.node_ids.iter().map(|&x| x as f64).collect::<Vec<_>>(),
+            ids
+        );
         assert_eq!(p.units, "ms");
     }
 }
@@ -272,7 +316,10 @@ fn reports_mapping_and_rows() {
         assert_eq!(p.mapping.time, [0.0, 3000.0, 0.1]);
         let trace = &r.node_traces("mcortex", 0).unwrap()[0];
         let mut first = Vec::new();
-        flat_f64(&j["populations"]["mcortex"]["data"]["first_rows"], &mut first);
+        flat_f64(
+            &j["populations"]["mcortex"]["data"]["first_rows"],
+            &mut first,
+        );
         assert_eq!(&trace[..3], &first[..]);
         assert_eq!(trace.len(), 30000);
     }
