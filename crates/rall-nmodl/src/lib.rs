@@ -5,10 +5,15 @@
 //! * [`Catalogue`] holds mechanism types: the built-ins and those compiled from `.mod` files.
 //! * [`check_files`] is what `rall nmodl check` calls.
 
+pub mod ast;
 pub mod builtins;
 pub mod compile;
 pub mod error;
+pub mod lexer;
+pub mod parser;
 pub mod runtime;
+pub(crate) mod solvers;
+pub(crate) mod symb;
 pub(crate) mod vm;
 
 pub use error::{ExecError, Loc, NmodlError};

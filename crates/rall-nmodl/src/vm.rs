@@ -1,57 +1,926 @@
 //! Batched structure-of-arrays bytecode VM.
+//!
+//! A kernel is straight-line code (branches are if-converted into selects) over registers that
+//! each hold one value per lane; each instruction is applied to a block of up to [`LANES`]
+//! instances before the next instruction runs. Per lane, the arithmetic is exactly the scalar
+//! arithmetic nocmodl's C code performs (same operations, same order, libm `exp`/`pow`/`log`).
+
 use crate::error::ExecError;
-use crate::runtime::{Ctx, EventSink, MechInstances};
+use crate::runtime::{nernst, style, Ctx, EventSink, MechInstances};
+
+/// Lanes per block.
+pub const LANES: usize = 64;
+
+/// A register index.
+pub type Reg = u32;
+
+/// Ion array selector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IonField {
+    /// `e`
+    E,
+    /// `ci`
+    Ci,
+    /// `co`
+    Co,
+    /// `i`
+    I,
+    /// `di_dv`
+    DiDv,
+}
+
+/// Uniform values loaded at kernel entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    /// `t`
+    T,
+    /// `dt`
+    Dt,
+    /// `celsius`
+    Celsius,
+    /// NET_RECEIVE `flag`
+    Flag,
+}
+
+/// Single-argument math functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum F1 {
+    /// hoc_Exp (clamped)
+    Exp,
+    /// natural log
+    Log,
+    /// log10
+    Log10,
+    /// fabs
+    Fabs,
+    /// sqrt
+    Sqrt,
+    /// sin
+    Sin,
+    /// cos
+    Cos,
+    /// tan
+    Tan,
+    /// tanh
+    Tanh,
+    /// floor
+    Floor,
+    /// ceil
+    Ceil,
+    /// atan
+    Atan,
+    /// sinh
+    Sinh,
+    /// cosh
+    Cosh,
+    /// asin
+    Asin,
+    /// acos
+    Acos,
+    /// C's exp (unclamped), used where nocmodl does not go through hoc_Exp
+    RawExp,
+}
+
+/// Two-argument math functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum F2 {
+    /// pow
+    Pow,
+    /// atan2
+    Atan2,
+    /// fmod
+    Fmod,
+    /// fmin
+    Min,
+    /// fmax
+    Max,
+}
+
+/// hoc_Exp: 0 below -700, exp(700) above 700 (NEURON warns), libm exp otherwise.
+#[inline]
+pub fn hoc_exp(x: f64) -> f64 {
+    if x < -700.0 {
+        0.0
+    } else if x > 700.0 {
+        700f64.exp()
+    } else {
+        x.exp()
+    }
+}
+
+impl F1 {
+    #[inline]
+    fn apply(self, x: f64) -> f64 {
+        match self {
+            F1::Exp => hoc_exp(x),
+            F1::RawExp => x.exp(),
+            F1::Log => x.ln(),
+            F1::Log10 => x.log10(),
+            F1::Fabs => x.abs(),
+            F1::Sqrt => x.sqrt(),
+            F1::Sin => x.sin(),
+            F1::Cos => x.cos(),
+            F1::Tan => x.tan(),
+            F1::Tanh => x.tanh(),
+            F1::Floor => x.floor(),
+            F1::Ceil => x.ceil(),
+            F1::Atan => x.atan(),
+            F1::Sinh => x.sinh(),
+            F1::Cosh => x.cosh(),
+            F1::Asin => x.asin(),
+            F1::Acos => x.acos(),
+        }
+    }
+}
+
+impl F2 {
+    #[inline]
+    fn apply(self, a: f64, b: f64) -> f64 {
+        match self {
+            F2::Pow => a.powf(b),
+            F2::Atan2 => a.atan2(b),
+            F2::Fmod => a % b,
+            F2::Min => a.min(b),
+            F2::Max => a.max(b),
+        }
+    }
+}
+
+/// VM instructions. `d` is the destination register.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// d = a
+    Mov(Reg, Reg),
+    /// d = a + b
+    Add(Reg, Reg, Reg),
+    /// d = a - b
+    Sub(Reg, Reg, Reg),
+    /// d = a * b
+    Mul(Reg, Reg, Reg),
+    /// d = a / b
+    Div(Reg, Reg, Reg),
+    /// d = -a
+    Neg(Reg, Reg),
+    /// d = (a < b) as f64
+    Lt(Reg, Reg, Reg),
+    /// d = (a <= b)
+    Le(Reg, Reg, Reg),
+    /// d = (a > b)
+    Gt(Reg, Reg, Reg),
+    /// d = (a >= b)
+    Ge(Reg, Reg, Reg),
+    /// d = (a == b)
+    Eq(Reg, Reg, Reg),
+    /// d = (a != b)
+    Ne(Reg, Reg, Reg),
+    /// d = a && b
+    And(Reg, Reg, Reg),
+    /// d = a || b
+    Or(Reg, Reg, Reg),
+    /// d = !a
+    Not(Reg, Reg),
+    /// d = c != 0 ? a : b
+    Sel(Reg, Reg, Reg, Reg),
+    /// d = f(a)
+    Call1(F1, Reg, Reg),
+    /// d = f(a, b)
+    Call2(F2, Reg, Reg, Reg),
+    /// d = column[instance]
+    LdCol(Reg, u32),
+    /// column[instance] = a
+    StCol(u32, Reg),
+    /// d = global (broadcast)
+    LdGlob(Reg, u32),
+    /// global = a (of the last lane)
+    StGlob(u32, Reg),
+    /// d = v[node]
+    LdV(Reg),
+    /// d = area[node]
+    LdArea(Reg),
+    /// d = diam[node]
+    LdDiam(Reg),
+    /// d = ion[slot].field[node]
+    LdIon(Reg, u32, IonField),
+    /// ion[slot].field[node] = a
+    StIon(u32, IonField, Reg),
+    /// ion[slot].field[node] += a (lanes in order)
+    AddIon(u32, IonField, Reg),
+    /// `nrn_wrote_conc`: e = nernst(ci, co) at the node if the style has einit
+    WroteConc(u32),
+    /// rhs[node] += sign * a (lanes in order)
+    AccRhs(Reg, f64),
+    /// d[node] += sign * a (lanes in order)
+    AccD(Reg, f64),
+    /// d = weight[k] (NET_RECEIVE, one lane)
+    LdW(Reg, u32),
+    /// weight[k] = a
+    StW(u32, Reg),
+    /// if mask: net_send at time `time` with flag
+    NetSend(Option<Reg>, Reg, Reg),
+    /// if mask: net_event at time
+    NetEvent(Option<Reg>, Reg),
+    /// if mask: net_move to time
+    NetMove(Option<Reg>, Reg),
+    /// KINETIC/sparse solve (index into `Compiled::kinetic`)
+    Kinetic(u32),
+    /// LINEAR solve (index into `Compiled::linear`)
+    Linear(u32),
+    /// derivimplicit Newton (index into `Compiled::implicit`)
+    Implicit(u32),
+    /// TABLE lookup (index into `Compiled::tables`): argument register, destinations
+    Table(u32, Reg, Vec<Reg>),
+}
+
+/// A straight-line kernel.
+#[derive(Debug, Clone, Default)]
+pub struct Kernel {
+    /// Instructions.
+    pub ops: Vec<Op>,
+    /// Constants to fill in at entry: (register, value).
+    pub consts: Vec<(Reg, f64)>,
+    /// Uniform specials to fill at entry.
+    pub specials: Vec<(Reg, Special)>,
+}
+
+/// A KINETIC scheme solved by `sparse` (here: Gaussian elimination with partial pivoting on
+/// nocmodl's assembled system; numerics doc §2.8).
+#[derive(Debug, Clone)]
+pub struct KineticSys {
+    /// State registers, in row order.
+    pub states: Vec<Reg>,
+    /// Reactions: (lhs terms (row, coef), rhs terms, kf reg, kb reg (None for ->)).
+    pub reactions: Vec<Reaction>,
+    /// CONSERVE rows: (replaced row, terms rows in evaluation order, total register).
+    pub conserve: Vec<(usize, Vec<usize>, Reg)>,
+    /// Solve for the steady state (STEADYSTATE) instead of one step.
+    pub steady: bool,
+}
+
+/// One reaction of a KINETIC scheme.
+#[derive(Debug, Clone)]
+pub struct Reaction {
+    /// Left side (row, stoichiometry).
+    pub lhs: Vec<(usize, u32)>,
+    /// Right side.
+    pub rhs: Vec<(usize, u32)>,
+    /// Forward rate.
+    pub kf: Reg,
+    /// Backward rate.
+    pub kb: Option<Reg>,
+}
+
+/// A LINEAR block: rows of (column, coefficient register) and the right-hand side register.
+#[derive(Debug, Clone)]
+pub struct LinearSys {
+    /// Unknown registers (columns).
+    pub unknowns: Vec<Reg>,
+    /// Row coefficient registers: `coef[row][col]` (None = 0).
+    pub coef: Vec<Vec<Option<Reg>>>,
+    /// Right-hand sides.
+    pub rhs: Vec<Reg>,
+}
+
+/// derivimplicit: states, the kernel evaluating the derivatives (state regs → deriv regs).
+#[derive(Debug, Clone)]
+pub struct ImplicitSys {
+    /// State registers.
+    pub states: Vec<Reg>,
+    /// Derivative registers (written by `body`).
+    pub derivs: Vec<Reg>,
+    /// Kernel evaluating the derivatives from the current states.
+    pub body: Kernel,
+}
+
+/// A TABLE: grid and tabulated outputs (per type).
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    /// Kernel computing the outputs from the argument register `arg` (scalar build).
+    pub body: Kernel,
+    /// Argument register inside `body`.
+    pub arg: Reg,
+    /// Output registers inside `body`.
+    pub body_outs: Vec<Reg>,
+    /// FROM, TO, WITH (computed at build time from registers of `bounds`).
+    pub bounds: Kernel,
+    /// Registers holding lo, hi, n after `bounds` runs.
+    pub bounds_regs: [Reg; 3],
+    /// Globals this table depends on (indices into the type's globals; celsius is special).
+    pub depend_globals: Vec<u32>,
+    /// Depends on celsius.
+    pub depend_celsius: bool,
+    /// Depends on dt.
+    pub depend_dt: bool,
+}
+
+/// Built table data.
+#[derive(Debug, Clone, Default)]
+pub struct TableData {
+    /// Built at least once.
+    pub built: bool,
+    /// Saved DEPEND values.
+    pub saved: Vec<f64>,
+    /// lo.
+    pub lo: f64,
+    /// 1/dx.
+    pub mfac: f64,
+    /// WITH.
+    pub n: usize,
+    /// Values per output: n+1 points each.
+    pub vals: Vec<Vec<f64>>,
+}
 
 /// Per-type scratch registers (allocated once).
 #[derive(Debug, Default)]
-pub struct Scratch {}
-/// Extra per-instance storage (hidden columns).
+pub struct Scratch {
+    pub(crate) regs: Vec<f64>,
+    pub(crate) tables: Vec<TableData>,
+    pub(crate) mat: Vec<f64>,
+    pub(crate) vec: Vec<f64>,
+    pub(crate) vec2: Vec<f64>,
+}
+
+/// Extra per-instance storage (reserved).
 #[derive(Debug, Default)]
 pub struct Extra {}
 
 /// A compiled mechanism program.
-#[derive(Debug)]
-pub struct Compiled {}
+#[derive(Debug, Default)]
+pub struct Compiled {
+    /// Number of registers.
+    pub nregs: usize,
+    /// INITIAL.
+    pub init: Kernel,
+    /// nrn_cur + nrn_jacob (None: the type has no current).
+    pub current: Option<Kernel>,
+    /// nrn_state (None: nothing to integrate).
+    pub state: Option<Kernel>,
+    /// NET_RECEIVE.
+    pub net_receive: Option<Kernel>,
+    /// NET_RECEIVE's INITIAL block.
+    pub net_receive_init: Option<Kernel>,
+    /// KINETIC systems.
+    pub kinetic: Vec<KineticSys>,
+    /// LINEAR systems.
+    pub linear: Vec<LinearSys>,
+    /// derivimplicit systems.
+    pub implicit: Vec<ImplicitSys>,
+    /// TABLEs.
+    pub tables: Vec<TableDef>,
+    /// Artificial cell (no node).
+    pub artificial: bool,
+    /// Mechanism name (for errors).
+    pub name: String,
+}
+
+struct Env<'a, 'b, 'c> {
+    nodes: &'a [usize],
+    base: usize,
+    n: usize,
+    ion_slots: &'a [usize],
+    ctx: &'a mut Ctx<'b>,
+    sink: Option<&'a mut (dyn EventSink + 'c)>,
+    weights: Option<&'a mut [f64]>,
+    flag: f64,
+}
 
 impl Compiled {
     pub fn new_scratch(&self) -> Scratch {
-        Scratch {}
+        Scratch {
+            regs: vec![0.0; self.nregs * LANES],
+            tables: vec![TableData::default(); self.tables.len()],
+            mat: Vec::new(),
+            vec: Vec::new(),
+            vec2: Vec::new(),
+        }
     }
     pub fn new_extra(&self, _n: usize) -> Extra {
         Extra {}
     }
-    pub fn run_init(
+
+    fn check_tables(&self, m: &mut MechInstances, ctx: &mut Ctx<'_>) -> Result<(), ExecError> {
+        if m.nodes.is_empty() {
+            return Ok(());
+        }
+        for (ti, td) in self.tables.iter().enumerate() {
+            let mut cur = Vec::new();
+            if td.depend_celsius {
+                cur.push(ctx.globals.celsius);
+            }
+            if td.depend_dt {
+                cur.push(ctx.globals.dt);
+            }
+            for g in &td.depend_globals {
+                cur.push(m.globals[*g as usize]);
+            }
+            let data = &m.scratch.tables[ti];
+            if data.built && data.saved.iter().zip(&cur).all(|(a, b)| a.to_bits() == b.to_bits()) {
+                continue;
+            }
+            // build: run bounds, then the body at each grid point (scalar, lane 0, instance 0)
+            let nodes = m.nodes.clone();
+            let slots = m.ion_slots.clone();
+            let mut regs = std::mem::take(&mut m.scratch.regs);
+            let mut tables = std::mem::take(&mut m.scratch.tables);
+            {
+                let mut env = Env {
+                    nodes: &nodes,
+                    base: 0,
+                    n: 1,
+                    ion_slots: &slots,
+                    ctx: &mut *ctx,
+                    sink: None,
+                    weights: None,
+                    flag: 0.0,
+                };
+                self.exec(&td.bounds, m, &mut regs, &mut tables, &mut env)?;
+                let lo = regs[td.bounds_regs[0] as usize * LANES];
+                let hi = regs[td.bounds_regs[1] as usize * LANES];
+                let nn = regs[td.bounds_regs[2] as usize * LANES];
+                let n = nn as usize;
+                let dx = (hi - lo) / nn;
+                let mut vals = vec![Vec::with_capacity(n + 1); td.body_outs.len()];
+                let mut x = lo;
+                for _ in 0..=n {
+                    for l in 0..LANES {
+                        regs[td.arg as usize * LANES + l] = x;
+                    }
+                    self.exec(&td.body, m, &mut regs, &mut tables, &mut env)?;
+                    for (k, r) in td.body_outs.iter().enumerate() {
+                        vals[k].push(regs[*r as usize * LANES]);
+                    }
+                    x += dx;
+                }
+                tables[ti] = TableData { built: true, saved: cur, lo, mfac: 1.0 / dx, n, vals };
+            }
+            m.scratch.regs = regs;
+            m.scratch.tables = tables;
+        }
+        Ok(())
+    }
+
+    fn run_blocks(
         &self,
-        _m: &mut MechInstances,
-        _c: &mut Ctx<'_>,
-        _s: &mut dyn EventSink,
+        k: &Kernel,
+        m: &mut MechInstances,
+        ctx: &mut Ctx<'_>,
+        mut sink: Option<&mut dyn EventSink>,
     ) -> Result<(), ExecError> {
-        Err(ExecError::Internal("not yet implemented".into()))
+        let nodes = std::mem::take(&mut m.nodes);
+        let slots = std::mem::take(&mut m.ion_slots);
+        let mut regs = std::mem::take(&mut m.scratch.regs);
+        let mut tables = std::mem::take(&mut m.scratch.tables);
+        let total = nodes.len();
+        let mut base = 0;
+        let mut res = Ok(());
+        while base < total {
+            let n = (total - base).min(LANES);
+            let mut env = Env {
+                nodes: &nodes,
+                base,
+                n,
+                ion_slots: &slots,
+                ctx: &mut *ctx,
+                sink: sink.as_deref_mut(),
+                weights: None,
+                flag: 0.0,
+            };
+            if let Err(e) = self.exec(k, m, &mut regs, &mut tables, &mut env) {
+                res = Err(e);
+                break;
+            }
+            base += n;
+        }
+        m.nodes = nodes;
+        m.ion_slots = slots;
+        m.scratch.regs = regs;
+        m.scratch.tables = tables;
+        res
     }
-    pub fn run_current(&self, _m: &mut MechInstances, _c: &mut Ctx<'_>) -> Result<(), ExecError> {
-        Err(ExecError::Internal("not yet implemented".into()))
+
+    pub fn run_init(&self, m: &mut MechInstances, c: &mut Ctx<'_>, s: &mut dyn EventSink) -> Result<(), ExecError> {
+        self.check_tables(m, c)?;
+        self.run_blocks(&self.init, m, c, Some(s))
     }
-    pub fn run_state(&self, _m: &mut MechInstances, _c: &mut Ctx<'_>) -> Result<(), ExecError> {
-        Err(ExecError::Internal("not yet implemented".into()))
+    pub fn run_current(&self, m: &mut MechInstances, c: &mut Ctx<'_>) -> Result<(), ExecError> {
+        self.check_tables(m, c)?;
+        match &self.current {
+            Some(k) => self.run_blocks(k, m, c, None),
+            None => Ok(()),
+        }
+    }
+    pub fn run_state(&self, m: &mut MechInstances, c: &mut Ctx<'_>) -> Result<(), ExecError> {
+        match &self.state {
+            Some(k) => self.run_blocks(k, m, c, None),
+            None => Ok(()),
+        }
+    }
+    fn run_one(
+        &self,
+        k: &Kernel,
+        m: &mut MechInstances,
+        ctx: &mut Ctx<'_>,
+        inst: usize,
+        w: &mut [f64],
+        flag: f64,
+        sink: Option<&mut dyn EventSink>,
+    ) -> Result<(), ExecError> {
+        let nodes = std::mem::take(&mut m.nodes);
+        let slots = std::mem::take(&mut m.ion_slots);
+        let mut regs = std::mem::take(&mut m.scratch.regs);
+        let mut tables = std::mem::take(&mut m.scratch.tables);
+        let mut env = Env {
+            nodes: &nodes,
+            base: inst,
+            n: 1,
+            ion_slots: &slots,
+            ctx,
+            sink,
+            weights: Some(w),
+            flag,
+        };
+        let r = self.exec(k, m, &mut regs, &mut tables, &mut env);
+        m.nodes = nodes;
+        m.ion_slots = slots;
+        m.scratch.regs = regs;
+        m.scratch.tables = tables;
+        r
     }
     pub fn run_net_receive(
         &self,
-        _m: &mut MechInstances,
-        _c: &mut Ctx<'_>,
-        _i: usize,
-        _w: &mut [f64],
-        _f: f64,
-        _s: &mut dyn EventSink,
+        m: &mut MechInstances,
+        c: &mut Ctx<'_>,
+        i: usize,
+        w: &mut [f64],
+        f: f64,
+        s: &mut dyn EventSink,
     ) -> Result<(), ExecError> {
-        Err(ExecError::Internal("not yet implemented".into()))
+        match &self.net_receive {
+            Some(k) => self.run_one(k, m, c, i, w, f, Some(s)),
+            None => Ok(()),
+        }
     }
-    pub fn run_net_receive_init(
+    pub fn run_net_receive_init(&self, m: &mut MechInstances, c: &mut Ctx<'_>, i: usize, w: &mut [f64]) -> Result<(), ExecError> {
+        match &self.net_receive_init {
+            Some(k) => self.run_one(k, m, c, i, w, 0.0, None),
+            None => Ok(()),
+        }
+    }
+
+    fn exec(
         &self,
-        _m: &mut MechInstances,
-        _c: &mut Ctx<'_>,
-        _i: usize,
-        _w: &mut [f64],
+        k: &Kernel,
+        m: &mut MechInstances,
+        regs: &mut [f64],
+        tables: &mut [TableData],
+        env: &mut Env<'_, '_, '_>,
     ) -> Result<(), ExecError> {
-        Err(ExecError::Internal("not yet implemented".into()))
+        let n = env.n;
+        let base = env.base;
+        macro_rules! r {
+            ($x:expr) => {
+                ($x as usize) * LANES
+            };
+        }
+        for (reg, val) in &k.consts {
+            regs[r!(*reg)..r!(*reg) + n].fill(*val);
+        }
+        for (reg, sp) in &k.specials {
+            let val = match sp {
+                Special::T => env.ctx.globals.t,
+                Special::Dt => env.ctx.globals.dt,
+                Special::Celsius => env.ctx.globals.celsius,
+                Special::Flag => env.flag,
+            };
+            regs[r!(*reg)..r!(*reg) + n].fill(val);
+        }
+        macro_rules! bin {
+            ($d:expr, $a:expr, $b:expr, $f:expr) => {{
+                let (d, a, b) = (r!(*$d), r!(*$a), r!(*$b));
+                for l in 0..n {
+                    let x = regs[a + l];
+                    let y = regs[b + l];
+                    regs[d + l] = $f(x, y);
+                }
+            }};
+        }
+        macro_rules! un {
+            ($d:expr, $a:expr, $f:expr) => {{
+                let (d, a) = (r!(*$d), r!(*$a));
+                for l in 0..n {
+                    let x = regs[a + l];
+                    regs[d + l] = $f(x);
+                }
+            }};
+        }
+        let b2f = |b: bool| if b { 1.0 } else { 0.0 };
+        for op in &k.ops {
+            match op {
+                Op::Mov(d, a) => un!(d, a, |x| x),
+                Op::Add(d, a, b) => bin!(d, a, b, |x: f64, y: f64| x + y),
+                Op::Sub(d, a, b) => bin!(d, a, b, |x: f64, y: f64| x - y),
+                Op::Mul(d, a, b) => bin!(d, a, b, |x: f64, y: f64| x * y),
+                Op::Div(d, a, b) => bin!(d, a, b, |x: f64, y: f64| x / y),
+                Op::Neg(d, a) => un!(d, a, |x: f64| -x),
+                Op::Lt(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x < y)),
+                Op::Le(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x <= y)),
+                Op::Gt(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x > y)),
+                Op::Ge(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x >= y)),
+                Op::Eq(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x == y)),
+                Op::Ne(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x != y)),
+                Op::And(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x != 0.0 && y != 0.0)),
+                Op::Or(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x != 0.0 || y != 0.0)),
+                Op::Not(d, a) => un!(d, a, |x: f64| b2f(x == 0.0)),
+                Op::Sel(d, c, a, b) => {
+                    let (d, c, a, b) = (r!(*d), r!(*c), r!(*a), r!(*b));
+                    for l in 0..n {
+                        regs[d + l] = if regs[c + l] != 0.0 { regs[a + l] } else { regs[b + l] };
+                    }
+                }
+                Op::Call1(f, d, a) => {
+                    let f = *f;
+                    un!(d, a, |x| f.apply(x))
+                }
+                Op::Call2(f, d, a, b) => {
+                    let f = *f;
+                    bin!(d, a, b, |x, y| f.apply(x, y))
+                }
+                Op::LdCol(d, c) => {
+                    let col = &m.columns[*c as usize][base..base + n];
+                    regs[r!(*d)..r!(*d) + n].copy_from_slice(col);
+                }
+                Op::StCol(c, a) => {
+                    let col = &mut m.columns[*c as usize][base..base + n];
+                    col.copy_from_slice(&regs[r!(*a)..r!(*a) + n]);
+                }
+                Op::LdGlob(d, g) => {
+                    let v = m.globals[*g as usize];
+                    regs[r!(*d)..r!(*d) + n].fill(v);
+                }
+                Op::StGlob(g, a) => {
+                    m.globals[*g as usize] = regs[r!(*a) + n - 1];
+                }
+                Op::LdV(d) => {
+                    let d = r!(*d);
+                    for l in 0..n {
+                        regs[d + l] = env.ctx.v[env.nodes[base + l]];
+                    }
+                }
+                Op::LdArea(d) => {
+                    let d = r!(*d);
+                    for l in 0..n {
+                        regs[d + l] = env.ctx.area[env.nodes[base + l]];
+                    }
+                }
+                Op::LdDiam(d) => {
+                    let d = r!(*d);
+                    for l in 0..n {
+                        regs[d + l] = env.ctx.diam[env.nodes[base + l]];
+                    }
+                }
+                Op::LdIon(d, s, f) => {
+                    let ion = &env.ctx.ions[env.ion_slots[*s as usize]];
+                    let arr = ion_arr(ion, *f);
+                    let d = r!(*d);
+                    for l in 0..n {
+                        regs[d + l] = arr[env.nodes[base + l]];
+                    }
+                }
+                Op::StIon(s, f, a) => {
+                    let ion = &mut env.ctx.ions[env.ion_slots[*s as usize]];
+                    let arr = ion_arr_mut(ion, *f);
+                    let a = r!(*a);
+                    for l in 0..n {
+                        arr[env.nodes[base + l]] = regs[a + l];
+                    }
+                }
+                Op::AddIon(s, f, a) => {
+                    let ion = &mut env.ctx.ions[env.ion_slots[*s as usize]];
+                    let arr = ion_arr_mut(ion, *f);
+                    let a = r!(*a);
+                    for l in 0..n {
+                        arr[env.nodes[base + l]] += regs[a + l];
+                    }
+                }
+                Op::WroteConc(s) => {
+                    let celsius = env.ctx.globals.celsius;
+                    let ion = &mut env.ctx.ions[env.ion_slots[*s as usize]];
+                    for l in 0..n {
+                        let nd = env.nodes[base + l];
+                        if ion.style[nd] & style::EINIT != 0 {
+                            ion.e[nd] = nernst(ion.ci[nd], ion.co[nd], ion.charge, celsius);
+                        }
+                    }
+                }
+                Op::AccRhs(a, sign) => {
+                    let a = r!(*a);
+                    for l in 0..n {
+                        let nd = env.nodes[base + l];
+                        if *sign > 0.0 {
+                            env.ctx.rhs[nd] += regs[a + l];
+                        } else {
+                            env.ctx.rhs[nd] -= regs[a + l];
+                        }
+                    }
+                }
+                Op::AccD(a, sign) => {
+                    let a = r!(*a);
+                    for l in 0..n {
+                        let nd = env.nodes[base + l];
+                        if *sign > 0.0 {
+                            env.ctx.d[nd] += regs[a + l];
+                        } else {
+                            env.ctx.d[nd] -= regs[a + l];
+                        }
+                    }
+                }
+                Op::LdW(d, k) => {
+                    let v = env.weights.as_ref().and_then(|w| w.get(*k as usize).copied()).unwrap_or(0.0);
+                    regs[r!(*d)..r!(*d) + n].fill(v);
+                }
+                Op::StW(k, a) => {
+                    let v = regs[r!(*a)];
+                    if let Some(w) = env.weights.as_mut() {
+                        if let Some(x) = w.get_mut(*k as usize) {
+                            *x = v;
+                        }
+                    }
+                }
+                Op::NetSend(mask, time, flag) => {
+                    for l in 0..n {
+                        if mask.is_none_or(|mk| regs[r!(mk) + l] != 0.0) {
+                            if let Some(s) = env.sink.as_mut() {
+                                s.net_send(base + l, regs[r!(*time) + l], regs[r!(*flag) + l]);
+                            }
+                        }
+                    }
+                }
+                Op::NetEvent(mask, time) => {
+                    for l in 0..n {
+                        if mask.is_none_or(|mk| regs[r!(mk) + l] != 0.0) {
+                            if let Some(s) = env.sink.as_mut() {
+                                s.net_event(base + l, regs[r!(*time) + l]);
+                            }
+                        }
+                    }
+                }
+                Op::NetMove(mask, time) => {
+                    for l in 0..n {
+                        if mask.is_none_or(|mk| regs[r!(mk) + l] != 0.0) {
+                            if let Some(s) = env.sink.as_mut() {
+                                s.net_move(base + l, regs[r!(*time) + l]);
+                            }
+                        }
+                    }
+                }
+                Op::Kinetic(i) => {
+                    let sys = &self.kinetic[*i as usize];
+                    crate::solvers::kinetic(sys, regs, n, env.ctx.globals.dt, &mut m.scratch.mat, &mut m.scratch.vec, &mut m.scratch.vec2)
+                        .map_err(|l| ExecError::Singular { mech: self.name.clone(), method: "sparse", instance: base + l })?;
+                }
+                Op::Linear(i) => {
+                    let sys = &self.linear[*i as usize];
+                    crate::solvers::linear(sys, regs, n, &mut m.scratch.mat, &mut m.scratch.vec)
+                        .map_err(|l| ExecError::Singular { mech: self.name.clone(), method: "simeq", instance: base + l })?;
+                }
+                Op::Implicit(i) => {
+                    let sys = &self.implicit[*i as usize];
+                    let dt = env.ctx.globals.dt;
+                    for l in 0..n {
+                        self.newton(sys, m, regs, tables, env, l, dt)?;
+                    }
+                }
+                Op::Table(i, arg, outs) => {
+                    let data = &tables[*i as usize];
+                    let a = r!(*arg);
+                    for l in 0..n {
+                        let x = regs[a + l];
+                        let xi = data.mfac * (x - data.lo);
+                        for (k, out) in outs.iter().enumerate() {
+                            let t = &data.vals[k];
+                            let v = if xi.is_nan() {
+                                xi
+                            } else if xi <= 0.0 {
+                                t[0]
+                            } else if xi >= data.n as f64 {
+                                t[data.n]
+                            } else {
+                                let i = xi as usize;
+                                let theta = xi - i as f64;
+                                t[i] + theta * (t[i + 1] - t[i])
+                            };
+                            regs[r!(*out) + l] = v;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// derivimplicit for one lane: backward Euler by Newton iteration with a numerical
+    /// Jacobian (scopmath `newton` constants, numerics doc §2.7).
+    #[allow(clippy::too_many_arguments)]
+    fn newton(
+        &self,
+        sys: &ImplicitSys,
+        m: &mut MechInstances,
+        regs: &mut [f64],
+        tables: &mut [TableData],
+        env: &mut Env<'_, '_, '_>,
+        lane: usize,
+        dt: f64,
+    ) -> Result<(), ExecError> {
+        // Run the derivative kernel in lane `lane` only, by temporarily narrowing the env.
+        let ns = sys.states.len();
+        let saved: Vec<f64> = sys.states.iter().map(|r| regs[*r as usize * LANES + lane]).collect();
+        let (obase, on) = (env.base, env.n);
+        // shift lane data into lane 0 is not possible without copying all registers; instead
+        // evaluate with n = lane+1 (lanes before `lane` recompute harmlessly).
+        env.n = lane + 1;
+        let mut eval = |x: &[f64], regs: &mut [f64], m: &mut MechInstances, env: &mut Env<'_, '_, '_>| -> Result<Vec<f64>, ExecError> {
+            for (k, r) in sys.states.iter().enumerate() {
+                regs[*r as usize * LANES + lane] = x[k];
+            }
+            self.exec(&sys.body, m, regs, tables, env)?;
+            Ok((0..ns)
+                .map(|k| regs[sys.derivs[k] as usize * LANES + lane] - (x[k] - saved[k]) / dt)
+                .collect())
+        };
+        let mut x = saved.clone();
+        let mut ok = false;
+        let mut jac = vec![0.0; ns * ns];
+        let mut rebuild = true;
+        for _iter in 0..50 {
+            let f = eval(&x, regs, m, env)?;
+            if rebuild {
+                for j in 0..ns {
+                    let h = (0.02 * x[j]).abs().max(1e-6);
+                    let mut xp = x.clone();
+                    xp[j] = x[j] + h;
+                    let fp = eval(&xp, regs, m, env)?;
+                    let mut xm = x.clone();
+                    xm[j] = x[j] - h;
+                    let fm = eval(&xm, regs, m, env)?;
+                    for i in 0..ns {
+                        jac[i * ns + j] = (fp[i] - fm[i]) / (2.0 * h);
+                    }
+                }
+            }
+            let mut a = jac.clone();
+            let mut b: Vec<f64> = f.iter().map(|v| -v).collect();
+            if crate::solvers::gauss(&mut a, &mut b, ns).is_err() {
+                env.base = obase;
+                env.n = on;
+                return Err(ExecError::Singular { mech: self.name.clone(), method: "derivimplicit", instance: obase + lane });
+            }
+            let mut maxchange: f64 = 0.0;
+            for i in 0..ns {
+                let rel = if x[i] != 0.0 { (b[i] / x[i]).abs() } else { b[i].abs() };
+                maxchange = maxchange.max(rel);
+                x[i] += b[i];
+            }
+            rebuild = maxchange > 0.05;
+            let fmax = f.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+            if maxchange <= 1e-6 && fmax <= 1e-8 {
+                ok = true;
+                break;
+            }
+        }
+        // final evaluation leaves assigned values consistent
+        let _ = eval(&x, regs, m, env)?;
+        for (k, r) in sys.states.iter().enumerate() {
+            regs[*r as usize * LANES + lane] = x[k];
+        }
+        env.base = obase;
+        env.n = on;
+        if !ok {
+            return Err(ExecError::NoConvergence {
+                mech: self.name.clone(),
+                method: "derivimplicit",
+                instance: obase + lane,
+                t: env.ctx.globals.t,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn ion_arr(ion: &crate::runtime::IonArrays, f: IonField) -> &[f64] {
+    match f {
+        IonField::E => &ion.e,
+        IonField::Ci => &ion.ci,
+        IonField::Co => &ion.co,
+        IonField::I => &ion.i,
+        IonField::DiDv => &ion.di_dv,
+    }
+}
+
+fn ion_arr_mut(ion: &mut crate::runtime::IonArrays, f: IonField) -> &mut [f64] {
+    match f {
+        IonField::E => &mut ion.e,
+        IonField::Ci => &mut ion.ci,
+        IonField::Co => &mut ion.co,
+        IonField::I => &mut ion.i,
+        IonField::DiDv => &mut ion.di_dv,
     }
 }
