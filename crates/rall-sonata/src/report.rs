@@ -63,6 +63,9 @@ impl ReportMapping {
     }
 }
 
+/// Upper bound of the rows buffered per population before they go to disk.
+pub const BLOCK_BYTES: usize = 16 << 20;
+
 /// One population's stream inside a report file being written.
 #[derive(Debug)]
 struct PopStream {
@@ -156,10 +159,14 @@ impl ReportWriter {
                 cols: m.n_elements(),
             })
             .collect();
+        // Bound the buffer whatever the caller asks (BMTK's nsteps_block is 5000 rows, which
+        // for 10,000 elements would be 400 MB): at most BLOCK_BYTES per population.
+        let widest = populations.iter().map(|(_, m)| m.n_elements()).max().unwrap_or(1).max(1);
+        let cap = (BLOCK_BYTES / (widest * 8)).max(1);
         Ok(ReportWriter {
             path,
             pops,
-            block_rows: block_rows.max(1),
+            block_rows: block_rows.clamp(1, cap),
         })
     }
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): formatting, lints, every Rust test, and the interop
+# checks that need BMTK's Python readers. Parity tests never skip: a missing reference fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Reference Python (BMTK 1.2.0 + h5py; BMTK also ships the Allen .mod files our NMODL parity
+# tests read). Use RALL_REF_PYTHON, else /opt/ref, else a venv made here on first use.
+if [ -n "${RALL_REF_PYTHON:-}" ]; then
+  PY="$RALL_REF_PYTHON"
+elif [ -x /opt/ref/bin/python ] && /opt/ref/bin/python -c "import bmtk, h5py" 2>/dev/null; then
+  PY=/opt/ref/bin/python
+else
+  if ! [ -x .venv-ref/bin/python ] || ! .venv-ref/bin/python -c "import bmtk, h5py" 2>/dev/null; then
+    echo "== creating .venv-ref (pip install bmtk==1.2.0 h5py)"
+    python3 -m venv .venv-ref
+    .venv-ref/bin/pip install --quiet "bmtk==1.2.0" h5py
+  fi
+  PY="$PWD/.venv-ref/bin/python"
+fi
+export RALL_REF_PYTHON="$PY"
+SITE=$("$PY" -c "import bmtk, os; print(os.path.dirname(bmtk.__file__))")
+export RALL_BMTK_MODFILES="${RALL_BMTK_MODFILES:-$SITE/utils/scripts/bionet/mechanisms/modfiles}"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo test"
+cargo test --workspace --quiet
+
+echo "== interop: files written by Rall, read by h5py and BMTK"
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+cargo run --quiet -p rall-sonata --example interop_roundtrip -- "$OUT/sonata"
+"$PY" validation/interop/check_rall_files.py "$OUT/sonata"
+echo "== all tests passed"
