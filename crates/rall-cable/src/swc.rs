@@ -123,7 +123,7 @@ pub fn read_swc(file: &str, text: &str) -> Result<Morphology, SwcError> {
     build(file, &mut p)
 }
 
-fn build(file: &str, p: &mut Vec<SwcPoint>) -> Result<Morphology, SwcError> {
+fn build(file: &str, p: &mut [SwcPoint]) -> Result<Morphology, SwcError> {
     if p.is_empty() {
         return Err(SwcError::Empty { file: file.into() });
     }

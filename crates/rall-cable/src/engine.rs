@@ -1,0 +1,1165 @@
+//! Cells as data and NEURON's fixed step (secondorder 0).
+//!
+//! A [`GroupBuilder`] collects cells (discretised morphologies), mechanisms, point processes,
+//! NetCons and spike sources; [`GroupBuilder::build`] produces a [`CellGroup`]: structure-of-arrays
+//! node data, mechanism instance sets in NEURON's `memb_order`, an event queue. A group can be
+//! stepped on its own between spike exchanges ([`Network`] coordinates several groups with the
+//! minimum cross-group delay).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use rall_nmodl::runtime::{IonArrays, IonUseInfo};
+use rall_nmodl::{Ctx, EventSink, ExecError, Globals, MechKind};
+
+use crate::error::CableError;
+use crate::mech::{memb_order_key, MechSet, MechType};
+use crate::morph::{Morphology, SecId};
+use crate::tree::{hines_solve, Discretization, Tree, NO_PARENT};
+
+/// A cell added to a builder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CellId(pub usize);
+
+/// A point process or artificial cell added to a builder (resolved to a type/instance at build).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PointId(pub usize);
+
+/// A spike source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceId(pub usize);
+
+/// A NetCon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NetConId(pub usize);
+
+/// What a probe records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeSpec {
+    /// Membrane potential of `cell`'s `sec(x)` (the node NEURON maps x to).
+    V { cell: CellId, sec: SecId, x: f64 },
+    /// A range variable of a density mechanism at `sec(x)` (`"m"` or `"m_NaTs"`).
+    Density {
+        cell: CellId,
+        sec: SecId,
+        x: f64,
+        mech: String,
+        var: String,
+    },
+    /// A range variable of a point process.
+    Point { point: PointId, var: String },
+}
+
+#[derive(Debug, Clone)]
+struct CellRec {
+    disc: Discretization,
+    node_offset: usize,
+}
+
+#[derive(Debug, Clone)]
+struct DensityInsert {
+    ty: usize,
+    node: usize,
+    values: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone)]
+struct PointRec {
+    ty: usize,
+    node: usize,
+    values: Vec<(String, f64)>,
+    play: Option<Vec<f64>>,
+}
+
+/// Where a spike source's events come from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SourceKind {
+    /// `NetCon(seg._ref_v, …)` with a threshold (mV), checked at the start of each step.
+    Threshold { node: usize, threshold: f64 },
+    /// An artificial cell or point process calling `net_event`.
+    Point(PointId),
+}
+
+#[derive(Debug, Clone)]
+struct NetConRec {
+    source: SourceId,
+    target: Option<PointId>,
+    weight: Vec<f64>,
+    delay: f64,
+}
+
+/// Collects one cell group.
+#[derive(Debug, Clone, Default)]
+pub struct GroupBuilder {
+    types: Vec<MechType>,
+    cells: Vec<CellRec>,
+    n_nodes: usize,
+    trees: Vec<Tree>,
+    density: Vec<DensityInsert>,
+    points: Vec<PointRec>,
+    sources: Vec<(SourceKind, Option<u64>)>,
+    netcons: Vec<NetConRec>,
+    probes: Vec<ProbeSpec>,
+}
+
+impl GroupBuilder {
+    pub fn new() -> GroupBuilder {
+        GroupBuilder::default()
+    }
+
+    fn type_index(&mut self, ty: &MechType) -> usize {
+        match self.types.iter().position(|t| t.name() == ty.name()) {
+            Some(i) => i,
+            None => {
+                self.types.push(ty.clone());
+                self.types.len() - 1
+            }
+        }
+    }
+
+    /// Add a cell (its current geometry is discretised now; later edits of `m` are ignored).
+    pub fn add_cell(&mut self, m: &Morphology) -> Result<CellId, CableError> {
+        let disc = Discretization::new(m)?;
+        let off = self.n_nodes;
+        self.n_nodes += disc.tree.parent.len();
+        self.trees.push(disc.tree.clone());
+        self.cells.push(CellRec {
+            disc,
+            node_offset: off,
+        });
+        Ok(CellId(self.cells.len() - 1))
+    }
+
+    fn cell(&self, c: CellId) -> Result<&CellRec, CableError> {
+        self.cells
+            .get(c.0)
+            .ok_or_else(|| CableError::Model(format!("no cell {}", c.0)))
+    }
+
+    /// Global node index of `cell`'s `sec(x)`.
+    pub fn node(&self, cell: CellId, sec: SecId, x: f64) -> Result<usize, CableError> {
+        let c = self.cell(cell)?;
+        Ok(c.node_offset + c.disc.node_at(sec, x)?)
+    }
+
+    /// Insert a density mechanism in every segment of a section with the given parameter values
+    /// (`name` or `name_suffix`); values are checked at build.
+    pub fn insert(
+        &mut self,
+        cell: CellId,
+        sec: SecId,
+        ty: &MechType,
+        values: &[(&str, f64)],
+    ) -> Result<(), CableError> {
+        if ty.kind() != MechKind::Density {
+            return Err(CableError::Model(format!(
+                "{} is not a density mechanism",
+                ty.name()
+            )));
+        }
+        let t = self.type_index(ty);
+        let c = self.cell(cell)?;
+        let sn = c
+            .disc
+            .sec_nodes
+            .get(sec)
+            .copied()
+            .flatten()
+            .ok_or(CableError::NoSection(sec))?;
+        let off = c.node_offset;
+        for j in 0..sn.nseg {
+            let node = off + sn.first + j;
+            if let Some(d) = self
+                .density
+                .iter_mut()
+                .find(|d| d.ty == t && d.node == node)
+            {
+                d.values
+                    .extend(values.iter().map(|(n, v)| (n.to_string(), *v)));
+            } else {
+                self.density.push(DensityInsert {
+                    ty: t,
+                    node,
+                    values: values.iter().map(|(n, v)| (n.to_string(), *v)).collect(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Set a range variable of a density mechanism at one segment (`sec(x)`).
+    pub fn set_density(
+        &mut self,
+        cell: CellId,
+        sec: SecId,
+        x: f64,
+        mech: &str,
+        var: &str,
+        value: f64,
+    ) -> Result<(), CableError> {
+        let node = self.node(cell, sec, x)?;
+        let d = self
+            .density
+            .iter_mut()
+            .find(|d| d.node == node && self.types[d.ty].name() == mech)
+            .ok_or_else(|| CableError::Model(format!("{mech} is not inserted at node {node}")))?;
+        d.values.push((var.to_string(), value));
+        Ok(())
+    }
+
+    /// A point process at `sec(x)` (mapped to the node NEURON uses).
+    pub fn add_point(
+        &mut self,
+        cell: CellId,
+        sec: SecId,
+        x: f64,
+        ty: &MechType,
+        values: &[(&str, f64)],
+    ) -> Result<PointId, CableError> {
+        if ty.kind() != MechKind::Point {
+            return Err(CableError::Model(format!(
+                "{} is not a point process",
+                ty.name()
+            )));
+        }
+        let node = self.node(cell, sec, x)?;
+        let t = self.type_index(ty);
+        self.points.push(PointRec {
+            ty: t,
+            node,
+            values: values.iter().map(|(n, v)| (n.to_string(), *v)).collect(),
+            play: None,
+        });
+        Ok(PointId(self.points.len() - 1))
+    }
+
+    /// An artificial cell (e.g. VecStim; `play` = event times for players).
+    pub fn add_artificial(
+        &mut self,
+        ty: &MechType,
+        values: &[(&str, f64)],
+        play: Option<Vec<f64>>,
+    ) -> Result<PointId, CableError> {
+        if ty.kind() != MechKind::Artificial {
+            return Err(CableError::Model(format!(
+                "{} is not an artificial cell",
+                ty.name()
+            )));
+        }
+        let t = self.type_index(ty);
+        self.points.push(PointRec {
+            ty: t,
+            node: usize::MAX,
+            values: values.iter().map(|(n, v)| (n.to_string(), *v)).collect(),
+            play,
+        });
+        Ok(PointId(self.points.len() - 1))
+    }
+
+    /// A threshold spike detector on `v` at `sec(x)`; `gid` makes it visible to other groups.
+    pub fn add_threshold_source(
+        &mut self,
+        cell: CellId,
+        sec: SecId,
+        x: f64,
+        threshold: f64,
+        gid: Option<u64>,
+    ) -> Result<SourceId, CableError> {
+        let node = self.node(cell, sec, x)?;
+        self.sources
+            .push((SourceKind::Threshold { node, threshold }, gid));
+        Ok(SourceId(self.sources.len() - 1))
+    }
+
+    /// A point process or artificial cell as spike source.
+    pub fn add_point_source(
+        &mut self,
+        p: PointId,
+        gid: Option<u64>,
+    ) -> Result<SourceId, CableError> {
+        if p.0 >= self.points.len() {
+            return Err(CableError::Model(format!("no point process {}", p.0)));
+        }
+        self.sources.push((SourceKind::Point(p), gid));
+        Ok(SourceId(self.sources.len() - 1))
+    }
+
+    /// A NetCon from a local source to a point process (or to nothing: a recorder).
+    pub fn add_netcon(
+        &mut self,
+        source: SourceId,
+        target: Option<PointId>,
+        weight: Vec<f64>,
+        delay: f64,
+    ) -> Result<NetConId, CableError> {
+        if source.0 >= self.sources.len() {
+            return Err(CableError::Model(format!("no source {}", source.0)));
+        }
+        if delay.is_nan() || delay < 0.0 {
+            return Err(CableError::Model(format!(
+                "NetCon delay must be >= 0, got {delay}"
+            )));
+        }
+        self.netcons.push(NetConRec {
+            source,
+            target,
+            weight,
+            delay,
+        });
+        Ok(NetConId(self.netcons.len() - 1))
+    }
+
+    /// Record something after finitialize and after every step.
+    pub fn add_probe(&mut self, p: ProbeSpec) -> usize {
+        self.probes.push(p);
+        self.probes.len() - 1
+    }
+
+    /// Freeze into a steppable group.
+    pub fn build(self, dt: f64, celsius: f64) -> Result<CellGroup, CableError> {
+        if dt.is_nan() || dt <= 0.0 {
+            return Err(CableError::Model(format!("dt must be positive, got {dt}")));
+        }
+        // concatenate trees
+        let n = self.n_nodes;
+        let mut tree = Tree {
+            parent: Vec::with_capacity(n),
+            a: Vec::with_capacity(n),
+            b: Vec::with_capacity(n),
+            area: Vec::with_capacity(n),
+            diam: Vec::with_capacity(n),
+            cm: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
+            rinv: Vec::with_capacity(n),
+        };
+        for (c, t) in self.cells.iter().zip(&self.trees) {
+            let off = c.node_offset;
+            tree.parent.extend(t.parent.iter().map(|&p| {
+                if p == NO_PARENT {
+                    NO_PARENT
+                } else {
+                    p + off
+                }
+            }));
+            tree.a.extend_from_slice(&t.a);
+            tree.b.extend_from_slice(&t.b);
+            tree.area.extend_from_slice(&t.area);
+            tree.diam.extend_from_slice(&t.diam);
+            tree.cm.extend_from_slice(&t.cm);
+            tree.kind.extend_from_slice(&t.kind);
+            tree.rinv.extend_from_slice(&t.rinv);
+        }
+        // type order
+        let mut order: Vec<usize> = (0..self.types.len()).collect();
+        order.sort_by_key(|&i| memb_order_key(self.types[i].meta()));
+        // ions used by any type
+        let mut ion_names: Vec<(String, Option<f64>)> = Vec::new();
+        for t in &self.types {
+            for u in t.ions() {
+                if !ion_names.iter().any(|(n, _)| *n == u.ion) {
+                    ion_names.push((u.ion.clone(), u.valence));
+                }
+            }
+        }
+        let mut ions: Vec<IonArrays> = ion_names
+            .iter()
+            .map(|(nme, val)| IonArrays::new(nme, *val, n))
+            .collect();
+        let mut ion_present: Vec<Vec<bool>> = vec![vec![false; n]; ions.len()];
+
+        let mut mechs: Vec<Box<dyn MechSet>> = Vec::new();
+        let mut point_slot: Vec<(usize, usize)> = vec![(0, 0); self.points.len()];
+        let mut density_slot: Vec<Vec<(usize, usize)>> = Vec::new(); // per mech: (node, instance)
+        for &ti in &order {
+            let ty = &self.types[ti];
+            let slots: Vec<usize> = ty
+                .ions()
+                .iter()
+                .map(|u| {
+                    ion_names
+                        .iter()
+                        .position(|(nme, _)| *nme == u.ion)
+                        .unwrap_or(0)
+                })
+                .collect();
+            let kind = ty.kind();
+            // instances
+            let mut inst: Vec<(usize, Vec<(String, f64)>, Option<usize>)> = Vec::new();
+            match kind {
+                MechKind::Density => {
+                    let mut ds: Vec<&DensityInsert> =
+                        self.density.iter().filter(|d| d.ty == ti).collect();
+                    ds.sort_by_key(|d| d.node);
+                    for d in ds {
+                        inst.push((d.node, d.values.clone(), None));
+                    }
+                }
+                MechKind::Point => {
+                    let mut ps: Vec<usize> = (0..self.points.len())
+                        .filter(|&k| self.points[k].ty == ti)
+                        .collect();
+                    // node order; several at one node: most recently created first
+                    ps.sort_by(|&x, &y| {
+                        self.points[x]
+                            .node
+                            .cmp(&self.points[y].node)
+                            .then(y.cmp(&x))
+                    });
+                    for k in ps {
+                        inst.push((self.points[k].node, self.points[k].values.clone(), Some(k)));
+                    }
+                }
+                MechKind::Artificial => {
+                    for k in (0..self.points.len()).filter(|&k| self.points[k].ty == ti) {
+                        inst.push((0, self.points[k].values.clone(), Some(k)));
+                    }
+                }
+            }
+            let nodes: Vec<usize> = inst.iter().map(|i| i.0).collect();
+            let mut set = ty.instantiate(&nodes, &slots);
+            let mslot = mechs.len();
+            let mut dslots = Vec::new();
+            for (k, (node, values, pk)) in inst.iter().enumerate() {
+                for (var, val) in values {
+                    if !set.set(var, k, *val) && !set.set_global(var, *val) {
+                        return Err(CableError::Model(format!(
+                            "{} has no variable {var}",
+                            ty.name()
+                        )));
+                    }
+                }
+                if let Some(pk) = pk {
+                    point_slot[*pk] = (mslot, k);
+                    if let Some(play) = &self.points[*pk].play {
+                        if !set.set_play_times(k, play.clone()) {
+                            return Err(CableError::Model(format!(
+                                "{} cannot play event times",
+                                ty.name()
+                            )));
+                        }
+                    }
+                } else {
+                    dslots.push((*node, k));
+                }
+                if kind != MechKind::Artificial {
+                    for &s in &slots {
+                        ion_present[s][*node] = true;
+                    }
+                }
+            }
+            density_slot.push(dslots);
+            mechs.push(set);
+        }
+        // ion styles from every instance's USEION
+        for (mi, m) in mechs.iter().enumerate() {
+            let uses: Vec<IonUseInfo> = m.meta().ions.clone();
+            let _ = mi;
+            for &node in m.nodes() {
+                if m.meta().kind == MechKind::Artificial {
+                    continue;
+                }
+                for u in &uses {
+                    if let Some(s) = ion_names.iter().position(|(nme, _)| *nme == u.ion) {
+                        ions[s].style[node] = u.style_bits(ions[s].style[node]);
+                    }
+                }
+            }
+        }
+        let sources: Vec<Source> = self
+            .sources
+            .iter()
+            .map(|(k, gid)| Source {
+                kind: match *k {
+                    SourceKind::Threshold { node, threshold } => SrcKind::Threshold {
+                        node,
+                        threshold,
+                        above: false,
+                    },
+                    SourceKind::Point(p) => SrcKind::Point(point_slot[p.0]),
+                },
+                gid: *gid,
+                netcons: Vec::new(),
+            })
+            .collect();
+        let mut g = CellGroup {
+            tree,
+            v: vec![0.0; n],
+            rhs: vec![0.0; n],
+            d: vec![0.0; n],
+            ions,
+            ion_present,
+            mechs,
+            t: 0.0,
+            dt,
+            celsius,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            netcons: Vec::new(),
+            sources,
+            spikes: Vec::new(),
+            outbox: Vec::new(),
+            probes: Vec::new(),
+            traces: Vec::new(),
+            remote_netcons: Vec::new(),
+            steps: 0,
+            pending: Vec::new(),
+        };
+        for nc in &self.netcons {
+            let target = nc.target.map(|p| point_slot[p.0]);
+            g.netcons.push(NetCon {
+                target,
+                weight: nc.weight.clone(),
+                delay: nc.delay,
+            });
+            let id = g.netcons.len() - 1;
+            g.sources[nc.source.0].netcons.push(id);
+        }
+        for p in &self.probes {
+            let pr = match p {
+                ProbeSpec::V { cell, sec, x } => Probe::V(self.node(*cell, *sec, *x)?),
+                ProbeSpec::Density {
+                    cell,
+                    sec,
+                    x,
+                    mech,
+                    var,
+                } => {
+                    let node = self.node(*cell, *sec, *x)?;
+                    let mi = g
+                        .mechs
+                        .iter()
+                        .position(|m| m.meta().name == *mech)
+                        .ok_or_else(|| CableError::Model(format!("no mechanism {mech}")))?;
+                    let k = density_slot[mi]
+                        .iter()
+                        .find(|(nd, _)| *nd == node)
+                        .map(|(_, k)| *k)
+                        .ok_or_else(|| {
+                            CableError::Model(format!("{mech} not inserted at that segment"))
+                        })?;
+                    if g.mechs[mi].get(var, k).is_none() {
+                        return Err(CableError::Model(format!("{mech} has no variable {var}")));
+                    }
+                    Probe::Mech(mi, k, var.clone())
+                }
+                ProbeSpec::Point { point, var } => {
+                    let (mi, k) = point_slot.get(point.0).copied().ok_or_else(|| {
+                        CableError::Model(format!("no point process {}", point.0))
+                    })?;
+                    if g.mechs[mi].get(var, k).is_none() {
+                        return Err(CableError::Model(format!(
+                            "{} has no variable {var}",
+                            g.mechs[mi].meta().name
+                        )));
+                    }
+                    Probe::Mech(mi, k, var.clone())
+                }
+            };
+            g.probes.push(pr);
+            g.traces.push(Vec::new());
+        }
+        Ok(g)
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Probe {
+    V(usize),
+    Mech(usize, usize, String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum SrcKind {
+    Threshold {
+        node: usize,
+        threshold: f64,
+        above: bool,
+    },
+    Point((usize, usize)),
+}
+
+#[derive(Debug, Clone)]
+struct Source {
+    kind: SrcKind,
+    gid: Option<u64>,
+    netcons: Vec<usize>,
+}
+
+/// A NetCon as the engine holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetCon {
+    /// (mechanism set, instance)
+    pub target: Option<(usize, usize)>,
+    pub weight: Vec<f64>,
+    pub delay: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum EvKind {
+    NetCon(usize),
+    SelfEv {
+        mech: usize,
+        inst: usize,
+        flag: f64,
+        netcon: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    time: f64,
+    seq: u64,
+    kind: EvKind,
+}
+impl PartialEq for Event {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Event {
+    // BinaryHeap is a max-heap: earliest time (then first inserted) is "greatest"
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.time.total_cmp(&self.time).then(o.seq.cmp(&self.seq))
+    }
+}
+
+enum Emitted {
+    Send { inst: usize, time: f64, flag: f64 },
+    Event { inst: usize, time: f64 },
+}
+
+struct Sink<'a> {
+    out: &'a mut Vec<Emitted>,
+}
+impl EventSink for Sink<'_> {
+    fn net_send(&mut self, instance: usize, time: f64, flag: f64) {
+        self.out.push(Emitted::Send {
+            inst: instance,
+            time,
+            flag,
+        });
+    }
+    fn net_event(&mut self, instance: usize, time: f64) {
+        self.out.push(Emitted::Event {
+            inst: instance,
+            time,
+        });
+    }
+}
+
+/// Errors while running.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("mechanism {mech}: {source}")]
+    Mech {
+        mech: String,
+        #[source]
+        source: ExecError,
+    },
+}
+
+/// A set of cells stepped together (one Hines matrix per cell, one event queue).
+pub struct CellGroup {
+    pub tree: Tree,
+    pub v: Vec<f64>,
+    rhs: Vec<f64>,
+    d: Vec<f64>,
+    pub ions: Vec<IonArrays>,
+    ion_present: Vec<Vec<bool>>,
+    mechs: Vec<Box<dyn MechSet>>,
+    /// Current time (ms), accumulated by half steps as NEURON does.
+    pub t: f64,
+    pub dt: f64,
+    pub celsius: f64,
+    queue: BinaryHeap<Event>,
+    seq: u64,
+    netcons: Vec<NetCon>,
+    sources: Vec<Source>,
+    /// Recorded spikes: (time, source index).
+    pub spikes: Vec<(f64, usize)>,
+    /// Spikes of sources with a gid, for other groups: (time, gid).
+    pub outbox: Vec<(f64, u64)>,
+    probes: Vec<Probe>,
+    traces: Vec<Vec<f64>>,
+    /// NetCons fed by sources in other groups: (gid, netcon index).
+    remote_netcons: Vec<(u64, usize)>,
+    steps: u64,
+    pending: Vec<Emitted>,
+}
+
+impl std::fmt::Debug for CellGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "CellGroup(nodes={}, mechs={}, t={})",
+            self.v.len(),
+            self.mechs.len(),
+            self.t
+        )
+    }
+}
+
+impl CellGroup {
+    /// Number of nodes.
+    pub fn n_nodes(&self) -> usize {
+        self.v.len()
+    }
+
+    /// Number of steps taken since finitialize.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Recorded values of probe `k` (index from [`GroupBuilder::add_probe`]).
+    pub fn trace(&self, k: usize) -> &[f64] {
+        &self.traces[k]
+    }
+
+    /// A range variable of a mechanism set instance.
+    pub fn mech_names(&self) -> Vec<String> {
+        self.mechs.iter().map(|m| m.meta().name.clone()).collect()
+    }
+
+    /// Add a NetCon fed by a source in another group (identified by gid).
+    pub fn add_remote_netcon(
+        &mut self,
+        gid: u64,
+        target: Option<(usize, usize)>,
+        weight: Vec<f64>,
+        delay: f64,
+    ) -> usize {
+        self.netcons.push(NetCon {
+            target,
+            weight,
+            delay,
+        });
+        let id = self.netcons.len() - 1;
+        self.remote_netcons.push((gid, id));
+        id
+    }
+
+    /// Deliver a spike of a remote source `gid` at `time` to the NetCons that listen to it.
+    pub fn receive_spike(&mut self, gid: u64, time: f64) {
+        let ids: Vec<usize> = self
+            .remote_netcons
+            .iter()
+            .filter(|(g, _)| *g == gid)
+            .map(|(_, k)| *k)
+            .collect();
+        for k in ids {
+            let te = time + self.netcons[k].delay;
+            self.push(te, EvKind::NetCon(k));
+        }
+    }
+
+    /// Smallest delay of the NetCons fed by other groups (the exchange interval).
+    pub fn min_remote_delay(&self) -> Option<f64> {
+        self.remote_netcons
+            .iter()
+            .map(|(_, k)| self.netcons[*k].delay)
+            .min_by(|a, b| a.total_cmp(b))
+    }
+
+    fn push(&mut self, time: f64, kind: EvKind) {
+        self.seq += 1;
+        self.queue.push(Event {
+            time,
+            seq: self.seq,
+            kind,
+        });
+    }
+
+    fn globals(&self) -> Globals {
+        Globals {
+            t: self.t,
+            dt: self.dt,
+            celsius: self.celsius,
+        }
+    }
+
+    fn spike(&mut self, src: usize, time: f64) {
+        self.spikes.push((time, src));
+        if let Some(g) = self.sources[src].gid {
+            self.outbox.push((time, g));
+        }
+        for i in 0..self.sources[src].netcons.len() {
+            let k = self.sources[src].netcons[i];
+            let te = time + self.netcons[k].delay;
+            self.push(te, EvKind::NetCon(k));
+        }
+    }
+
+    fn flush_emitted(&mut self, mech: usize, netcon: Option<usize>) {
+        let em = std::mem::take(&mut self.pending);
+        for e in &em {
+            match *e {
+                Emitted::Send { inst, time, flag } => self.push(
+                    time,
+                    EvKind::SelfEv {
+                        mech,
+                        inst,
+                        flag,
+                        netcon,
+                    },
+                ),
+                Emitted::Event { inst, time } => {
+                    let srcs: Vec<usize> = (0..self.sources.len())
+                        .filter(|&s| self.sources[s].kind == SrcKind::Point((mech, inst)))
+                        .collect();
+                    for s in srcs {
+                        self.spike(s, time);
+                    }
+                }
+            }
+        }
+        self.pending = em;
+        self.pending.clear();
+    }
+
+    fn deliver(&mut self, ev: Event) -> Result<(), RunError> {
+        self.t = ev.time;
+        let g = self.globals();
+        let (mech, inst, flag, nc) = match ev.kind {
+            EvKind::NetCon(k) => match self.netcons[k].target {
+                Some((m, i)) => (m, i, 0.0, Some(k)),
+                None => return Ok(()),
+            },
+            EvKind::SelfEv {
+                mech,
+                inst,
+                flag,
+                netcon,
+            } => (mech, inst, flag, netcon),
+        };
+        let mut weights = match nc {
+            Some(k) => std::mem::take(&mut self.netcons[k].weight),
+            None => Vec::new(),
+        };
+        let mut out = std::mem::take(&mut self.pending);
+        let r = {
+            let mut ctx = Ctx {
+                v: &self.v,
+                rhs: &mut self.rhs,
+                d: &mut self.d,
+                area: &self.tree.area,
+                diam: &self.tree.diam,
+                ions: &mut self.ions,
+                globals: g,
+            };
+            let mut sink = Sink { out: &mut out };
+            self.mechs[mech].net_receive(&mut ctx, inst, &mut weights, flag, &mut sink)
+        };
+        if let Some(k) = nc {
+            self.netcons[k].weight = weights;
+        }
+        self.pending = out;
+        r.map_err(|e| RunError::Mech {
+            mech: self.mechs[mech].meta().name.clone(),
+            source: e,
+        })?;
+        self.flush_emitted(mech, nc);
+        Ok(())
+    }
+
+    fn deliver_events(&mut self, til: f64) -> Result<(), RunError> {
+        let tsav = self.t;
+        while let Some(top) = self.queue.peek() {
+            if top.time > til {
+                break;
+            }
+            let ev = self.queue.pop().expect("peeked");
+            self.deliver(ev)?;
+        }
+        self.t = tsav;
+        Ok(())
+    }
+
+    fn check_thresholds(&mut self) {
+        for s in 0..self.sources.len() {
+            if let SrcKind::Threshold {
+                node,
+                threshold,
+                above,
+            } = self.sources[s].kind
+            {
+                if self.v[node] - threshold > 0.0 {
+                    if !above {
+                        self.sources[s].kind = SrcKind::Threshold {
+                            node,
+                            threshold,
+                            above: true,
+                        };
+                        let t = self.t + 1e-10;
+                        self.spike(s, t);
+                    }
+                } else if above {
+                    self.sources[s].kind = SrcKind::Threshold {
+                        node,
+                        threshold,
+                        above: false,
+                    };
+                }
+            }
+        }
+    }
+
+    /// rhs and d of the linear system at the current `t` (NEURON's setup_tree_matrix).
+    fn setup_tree_matrix(&mut self) -> Result<(), RunError> {
+        let n = self.v.len();
+        self.rhs.iter_mut().for_each(|x| *x = 0.0);
+        self.d.iter_mut().for_each(|x| *x = 0.0);
+        let g = self.globals();
+        let mut ions_done = self.ions.is_empty();
+        for m in 0..self.mechs.len() {
+            if !ions_done && self.mechs[m].meta().name != "pas" {
+                self.ion_cur();
+                ions_done = true;
+            }
+            let mut ctx = Ctx {
+                v: &self.v,
+                rhs: &mut self.rhs,
+                d: &mut self.d,
+                area: &self.tree.area,
+                diam: &self.tree.diam,
+                ions: &mut self.ions,
+                globals: g,
+            };
+            self.mechs[m]
+                .current(&mut ctx)
+                .map_err(|e| RunError::Mech {
+                    mech: self.mechs[m].meta().name.clone(),
+                    source: e,
+                })?;
+        }
+        if !ions_done {
+            self.ion_cur();
+        }
+        let (parent, a, b) = (&self.tree.parent, &self.tree.a, &self.tree.b);
+        for i in 0..n {
+            let p = parent[i];
+            if p == NO_PARENT {
+                continue;
+            }
+            let dv = self.v[p] - self.v[i];
+            self.rhs[i] -= b[i] * dv;
+            self.rhs[p] += a[i] * dv;
+        }
+        let cfac = 0.001 * (1.0 / self.dt);
+        for i in 0..n {
+            // capacitance exists at segment nodes only (cm is 0 at zero-area nodes)
+            let cm = self.tree.cm[i];
+            if cm != 0.0 {
+                self.d[i] += cfac * cm;
+            }
+        }
+        for i in 0..n {
+            let p = parent[i];
+            if p == NO_PARENT {
+                continue;
+            }
+            self.d[i] -= b[i];
+            self.d[p] -= a[i];
+        }
+        Ok(())
+    }
+
+    fn ion_cur(&mut self) {
+        let c = self.celsius;
+        for (ion, present) in self.ions.iter_mut().zip(&self.ion_present) {
+            for (node, &p) in present.iter().enumerate() {
+                if p {
+                    ion.cur_node(node, c);
+                }
+            }
+        }
+    }
+
+    fn record(&mut self) {
+        for (k, p) in self.probes.iter().enumerate() {
+            let val = match p {
+                Probe::V(node) => self.v[*node],
+                Probe::Mech(m, i, var) => self.mechs[*m].get(var, *i).unwrap_or(f64::NAN),
+            };
+            self.traces[k].push(val);
+        }
+    }
+
+    /// NEURON's `finitialize(v_init)`.
+    pub fn finitialize(&mut self, v_init: f64) -> Result<(), RunError> {
+        self.t = 0.0;
+        self.steps = 0;
+        self.queue.clear();
+        self.spikes.clear();
+        self.outbox.clear();
+        for tr in &mut self.traces {
+            tr.clear();
+        }
+        for s in &mut self.sources {
+            if let SrcKind::Threshold {
+                node, threshold, ..
+            } = s.kind
+            {
+                s.kind = SrcKind::Threshold {
+                    node,
+                    threshold,
+                    above: false,
+                };
+            }
+        }
+        self.v.iter_mut().for_each(|x| *x = v_init);
+        let c = self.celsius;
+        for (ion, present) in self.ions.iter_mut().zip(&self.ion_present) {
+            for (node, &p) in present.iter().enumerate() {
+                if p {
+                    ion.init_node(node, c);
+                }
+            }
+        }
+        let g = self.globals();
+        for m in 0..self.mechs.len() {
+            let mut out = std::mem::take(&mut self.pending);
+            let r = {
+                let mut ctx = Ctx {
+                    v: &self.v,
+                    rhs: &mut self.rhs,
+                    d: &mut self.d,
+                    area: &self.tree.area,
+                    diam: &self.tree.diam,
+                    ions: &mut self.ions,
+                    globals: g,
+                };
+                let mut sink = Sink { out: &mut out };
+                self.mechs[m].init(&mut ctx, &mut sink)
+            };
+            self.pending = out;
+            r.map_err(|e| RunError::Mech {
+                mech: self.mechs[m].meta().name.clone(),
+                source: e,
+            })?;
+            self.flush_emitted(m, None);
+        }
+        for k in 0..self.netcons.len() {
+            if let Some((m, i)) = self.netcons[k].target {
+                if self.mechs[m].meta().net_receive_has_init {
+                    let mut w = std::mem::take(&mut self.netcons[k].weight);
+                    let mut ctx = Ctx {
+                        v: &self.v,
+                        rhs: &mut self.rhs,
+                        d: &mut self.d,
+                        area: &self.tree.area,
+                        diam: &self.tree.diam,
+                        ions: &mut self.ions,
+                        globals: g,
+                    };
+                    let r = self.mechs[m].net_receive_init(&mut ctx, i, &mut w);
+                    self.netcons[k].weight = w;
+                    r.map_err(|e| RunError::Mech {
+                        mech: self.mechs[m].meta().name.clone(),
+                        source: e,
+                    })?;
+                }
+            }
+        }
+        self.deliver_events(self.t)?;
+        self.setup_tree_matrix()?;
+        self.record();
+        Ok(())
+    }
+
+    /// One `fadvance()` (secondorder 0).
+    pub fn fadvance(&mut self) -> Result<(), RunError> {
+        self.check_thresholds();
+        self.deliver_events(self.t + 0.5 * self.dt)?;
+        self.t += 0.5 * self.dt;
+        self.setup_tree_matrix()?;
+        hines_solve(
+            &self.tree.parent,
+            &self.tree.a,
+            &self.tree.b,
+            &mut self.d,
+            &mut self.rhs,
+        );
+        for (v, dv) in self.v.iter_mut().zip(&self.rhs) {
+            *v += dv;
+        }
+        self.t += 0.5 * self.dt;
+        let g = self.globals();
+        for m in 0..self.mechs.len() {
+            let mut ctx = Ctx {
+                v: &self.v,
+                rhs: &mut self.rhs,
+                d: &mut self.d,
+                area: &self.tree.area,
+                diam: &self.tree.diam,
+                ions: &mut self.ions,
+                globals: g,
+            };
+            self.mechs[m].state(&mut ctx).map_err(|e| RunError::Mech {
+                mech: self.mechs[m].meta().name.clone(),
+                source: e,
+            })?;
+        }
+        self.deliver_events(self.t)?;
+        self.steps += 1;
+        self.record();
+        Ok(())
+    }
+
+    /// Step `n` times.
+    pub fn advance(&mut self, n: u64) -> Result<(), RunError> {
+        for _ in 0..n {
+            self.fadvance()?;
+        }
+        Ok(())
+    }
+}
+
+/// Several groups exchanging spikes every `min delay` (as NEURON's ParallelContext does);
+/// delivery times do not depend on the grouping.
+#[derive(Debug, Default)]
+pub struct Network {
+    pub groups: Vec<CellGroup>,
+}
+
+impl Network {
+    /// Run `n_steps` fixed steps (after each group's finitialize), exchanging spikes between
+    /// groups every `floor(min_delay/dt)` steps.
+    pub fn run(&mut self, n_steps: u64) -> Result<(), RunError> {
+        let dt = self.groups.first().map(|g| g.dt).unwrap_or(0.025);
+        let min_delay = self
+            .groups
+            .iter()
+            .filter_map(|g| g.min_remote_delay())
+            .min_by(|a, b| a.total_cmp(b));
+        let interval = match min_delay {
+            Some(d) => ((d / dt).floor() as u64).max(1),
+            None => n_steps.max(1),
+        };
+        let mut done = 0;
+        while done < n_steps {
+            let k = interval.min(n_steps - done);
+            // independent: could run in parallel
+            for g in &mut self.groups {
+                g.advance(k)?;
+            }
+            done += k;
+            let mut spikes: Vec<(f64, u64)> = Vec::new();
+            for g in &mut self.groups {
+                spikes.append(&mut g.outbox);
+            }
+            spikes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for g in &mut self.groups {
+                for &(t, gid) in &spikes {
+                    g.receive_spike(gid, t);
+                }
+            }
+        }
+        Ok(())
+    }
+}
