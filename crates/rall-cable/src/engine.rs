@@ -100,6 +100,18 @@ pub struct GroupBuilder {
     sources: Vec<(SourceKind, Option<u64>)>,
     netcons: Vec<NetConRec>,
     probes: Vec<ProbeSpec>,
+    ion_values: Vec<(String, IonVar, usize, f64)>,
+}
+
+/// An ion variable settable per segment (`ena`, `nai`, `nao` in hoc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IonVar {
+    /// Reversal potential (mV).
+    E,
+    /// Internal concentration (mM).
+    Ci,
+    /// External concentration (mM).
+    Co,
 }
 
 impl GroupBuilder {
@@ -309,6 +321,32 @@ impl GroupBuilder {
         Ok(NetConId(self.netcons.len() - 1))
     }
 
+    /// Set an ion variable in every segment of a section (hoc `sec.ena = 53`). Applied at build
+    /// (the ion must be used by some mechanism); `finitialize` may recompute it (einit/cinit).
+    pub fn set_ion(
+        &mut self,
+        cell: CellId,
+        sec: SecId,
+        ion: &str,
+        var: IonVar,
+        value: f64,
+    ) -> Result<(), CableError> {
+        let c = self.cell(cell)?;
+        let sn = c
+            .disc
+            .sec_nodes
+            .get(sec)
+            .copied()
+            .flatten()
+            .ok_or(CableError::NoSection(sec))?;
+        let off = c.node_offset;
+        for j in 0..sn.nseg {
+            self.ion_values
+                .push((ion.to_string(), var, off + sn.first + j, value));
+        }
+        Ok(())
+    }
+
     /// Record something after finitialize and after every step.
     pub fn add_probe(&mut self, p: ProbeSpec) -> usize {
         self.probes.push(p);
@@ -463,6 +501,17 @@ impl GroupBuilder {
                         ions[s].style[node] = u.style_bits(ions[s].style[node]);
                     }
                 }
+            }
+        }
+        for (ion, var, node, value) in &self.ion_values {
+            let k = ion_names
+                .iter()
+                .position(|(nme, _)| nme == ion)
+                .ok_or_else(|| CableError::Model(format!("no mechanism uses ion {ion}")))?;
+            match var {
+                IonVar::E => ions[k].e[*node] = *value,
+                IonVar::Ci => ions[k].ci[*node] = *value,
+                IonVar::Co => ions[k].co[*node] = *value,
             }
         }
         let sources: Vec<Source> = self

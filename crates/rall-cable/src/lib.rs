@@ -20,7 +20,8 @@ pub mod swc;
 pub mod tree;
 
 pub use engine::{
-    CellGroup, CellId, GroupBuilder, NetConId, Network, PointId, ProbeSpec, RunError, SourceId,
+    CellGroup, CellId, GroupBuilder, IonVar, NetConId, Network, PointId, ProbeSpec, RunError,
+    SourceId,
 };
 pub use error::{CableError, SwcError};
 pub use geom::{section_geometry, GeometryReport, SecGeom, SectionReport, SegmentReport};
