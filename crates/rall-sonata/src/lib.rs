@@ -3,6 +3,8 @@
 //!
 //! All HDF5 access goes through [`h5`]; nothing else in the workspace touches `hdf5-pure`.
 
+pub mod config;
+pub mod circuit;
 pub mod edges;
 pub mod h5;
 pub mod nodes;
@@ -16,3 +18,4 @@ pub use nodes::{NodePopulation, NodesError, NodesFile};
 pub use report::{ReportError, ReportMapping, ReportReader, ReportWriter};
 pub use spikes::{Sorting, SpikePopulation, SpikeTable, SpikesError};
 pub use types_csv::{TypeTable, TypesCsvError, Value};
+pub use circuit::{Circuit, CircuitError};
