@@ -1,0 +1,51 @@
+//! Property tests: the Hines solver against a dense solver on random trees (seeded by proptest's
+//! deterministic runner), and on the matrices of real morphologies.
+
+use proptest::prelude::*;
+use rall_cable::{dense_solve, hines_solve, NO_PARENT};
+
+/// Random tree in NEURON order (parent < index), with one or more roots, diagonally dominant
+/// like a cable matrix (d = -sum of off-diagonals + positive membrane term).
+fn system() -> impl Strategy<Value = (Vec<usize>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> {
+    (2usize..120, 1usize..4).prop_flat_map(|(n, roots)| {
+        let roots = roots.min(n);
+        (
+            proptest::collection::vec(any::<prop::sample::Index>(), n),
+            proptest::collection::vec(0.01f64..100.0, n),
+            proptest::collection::vec(0.01f64..100.0, n),
+            proptest::collection::vec(0.001f64..10.0, n),
+            proptest::collection::vec(-100.0f64..100.0, n),
+        )
+            .prop_map(move |(pi, ra, rb, g, rhs)| {
+                let parent: Vec<usize> = (0..n)
+                    .map(|i| if i < roots { NO_PARENT } else { pi[i].index(i) })
+                    .collect();
+                let a: Vec<f64> = (0..n).map(|i| if parent[i] == NO_PARENT { 0.0 } else { -ra[i] }).collect();
+                let b: Vec<f64> = (0..n).map(|i| if parent[i] == NO_PARENT { 0.0 } else { -rb[i] }).collect();
+                let mut d = g.clone();
+                for i in 0..n {
+                    if parent[i] != NO_PARENT {
+                        d[i] -= b[i];
+                        d[parent[i]] -= a[i];
+                    }
+                }
+                (parent, a, b, d, rhs)
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed), ..ProptestConfig::default() })]
+    #[test]
+    fn hines_equals_dense((parent, a, b, d, rhs) in system()) {
+        let want = dense_solve(&parent, &a, &b, &d, &rhs);
+        let mut d2 = d.clone();
+        let mut x = rhs.clone();
+        hines_solve(&parent, &a, &b, &mut d2, &mut x);
+        let scale = want.iter().fold(1e-300f64, |m, v| m.max(v.abs()));
+        for (u, w) in x.iter().zip(&want) {
+            // both are backward stable; diagonally dominant systems: 1e-10 relative to max |x|
+            prop_assert!((u - w).abs() <= 1e-10 * scale, "{u} vs {w}");
+        }
+    }
+}
