@@ -26,7 +26,12 @@ pub fn analyse(file: &str, text: &str) -> Result<Mechanism, NmodlError> {
     compile(file, text)
 }
 
-pub(crate) fn compile_with(file: &str, text: &str, builtin: bool, rank: usize) -> Result<Mechanism, NmodlError> {
+pub(crate) fn compile_with(
+    file: &str,
+    text: &str,
+    builtin: bool,
+    rank: usize,
+) -> Result<Mechanism, NmodlError> {
     let prog = crate::parser::parse(file, text)?;
     let base = std::path::Path::new(file)
         .file_stem()
@@ -35,12 +40,19 @@ pub(crate) fn compile_with(file: &str, text: &str, builtin: bool, rank: usize) -
     let mut meta = sema.meta(builtin, rank, if builtin { None } else { base });
     // VecStim idiom (vecevent.mod): native implementation
     if sema.kind == MechKind::Artificial && sema.name == "VecStim" && sema.is_vecstim_idiom() {
-        meta.range.retain(|r| r.name == "index" || r.name == "etime");
-        return Ok(Mechanism(Arc::new(MechInner { meta, backend: Backend::VecStim })));
+        meta.range
+            .retain(|r| r.name == "index" || r.name == "etime");
+        return Ok(Mechanism(Arc::new(MechInner {
+            meta,
+            backend: Backend::VecStim,
+        })));
     }
     sema.check_verbatim()?;
     let compiled = sema.lower()?;
-    Ok(Mechanism(Arc::new(MechInner { meta, backend: Backend::Vm(Box::new(compiled)) })))
+    Ok(Mechanism(Arc::new(MechInner {
+        meta,
+        backend: Backend::Vm(Box::new(compiled)),
+    })))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -92,7 +104,10 @@ fn neuron_units_constant(units: &[String]) -> Option<f64> {
     let f = 1.602176634e-19 * 6.02214076e+23;
     let r = 1.380649e-23 * 6.02214076e+23;
     Some(match (first, second) {
-        ("faraday", "coulomb") | ("faraday", "coulombs") | ("faraday", "coul") | ("faraday", "C") => f,
+        ("faraday", "coulomb")
+        | ("faraday", "coulombs")
+        | ("faraday", "coul")
+        | ("faraday", "C") => f,
         ("faraday", "kilocoulombs") | ("faraday", "kilocoulomb") => f / 1000.0,
         ("faraday", "") => f,
         ("k-mole", "joule/degC") | ("k-mole", "joule/degK") | ("k-mole", "") => r,
@@ -105,10 +120,17 @@ fn neuron_units_constant(units: &[String]) -> Option<f64> {
 
 impl<'p> Sema<'p> {
     fn loc(&self, p: Pos) -> Loc {
-        Loc { file: self.file.clone(), line: p.line, col: p.col }
+        Loc {
+            file: self.file.clone(),
+            line: p.line,
+            col: p.col,
+        }
     }
     fn err<T>(&self, p: Pos, msg: impl Into<String>) -> Result<T, NmodlError> {
-        Err(NmodlError::Semantic { loc: self.loc(p), msg: msg.into() })
+        Err(NmodlError::Semantic {
+            loc: self.loc(p),
+            msg: msg.into(),
+        })
     }
 
     fn new(file: &str, prog: &'p Program) -> Result<Sema<'p>, NmodlError> {
@@ -129,7 +151,10 @@ impl<'p> Sema<'p> {
             out: Default::default(),
         };
         let Some((kw, name, _)) = &prog.neuron.kind else {
-            return s.err(Pos { line: 1, col: 1 }, "no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL in the NEURON block");
+            return s.err(
+                Pos { line: 1, col: 1 },
+                "no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL in the NEURON block",
+            );
         };
         s.name = name.clone();
         s.kind = match kw.as_str() {
@@ -138,7 +163,10 @@ impl<'p> Sema<'p> {
             _ => MechKind::Artificial,
         };
         if let Some((n, p)) = prog.neuron.pointer.first() {
-            return s.err(*p, format!("POINTER/BBCOREPOINTER `{n}` is not supported yet"));
+            return s.err(
+                *p,
+                format!("POINTER/BBCOREPOINTER `{n}` is not supported yet"),
+            );
         }
         s.consts.insert("PI".into(), std::f64::consts::PI);
         s.consts.insert("FARADAY".into(), crate::runtime::FARADAY);
@@ -151,7 +179,16 @@ impl<'p> Sema<'p> {
                 Some(v) => v,
                 None => match neuron_units_constant(&u.units) {
                     Some(v) => v,
-                    None => return s.err(u.pos, format!("unknown unit constant `{}` = ({})", u.name, u.units.join(") ("))),
+                    None => {
+                        return s.err(
+                            u.pos,
+                            format!(
+                                "unknown unit constant `{}` = ({})",
+                                u.name,
+                                u.units.join(") (")
+                            ),
+                        )
+                    }
                 },
             };
             s.consts.insert(u.name.clone(), v);
@@ -191,7 +228,16 @@ impl<'p> Sema<'p> {
                             iv.read = true;
                         }
                     } else {
-                        s.ion_vars.insert(n.clone(), IonVar { slot, field, col: 0, read: !is_write, write: is_write });
+                        s.ion_vars.insert(
+                            n.clone(),
+                            IonVar {
+                                slot,
+                                field,
+                                col: 0,
+                                read: !is_write,
+                                write: is_write,
+                            },
+                        );
                         ion_names.push(n.clone());
                     }
                 }
@@ -203,7 +249,11 @@ impl<'p> Sema<'p> {
             let len = d.len.unwrap_or(1);
             let col = s.range.len();
             for k in 0..len {
-                let name = if d.len.is_some() { format!("{}[{k}]", d.name) } else { d.name.clone() };
+                let name = if d.len.is_some() {
+                    format!("{}[{k}]", d.name)
+                } else {
+                    d.name.clone()
+                };
                 s.range.push(RangeVarInfo {
                     name,
                     role,
@@ -218,13 +268,23 @@ impl<'p> Sema<'p> {
             let len = d.len.unwrap_or(1);
             let g = s.globals.len();
             for k in 0..len {
-                let name = if d.len.is_some() { format!("{}[{k}]", d.name) } else { d.name.clone() };
-                s.globals.push(GlobalInfo { name, default: d.value.unwrap_or(0.0), units: d.units.clone(), assigned: false });
+                let name = if d.len.is_some() {
+                    format!("{}[{k}]", d.name)
+                } else {
+                    d.name.clone()
+                };
+                s.globals.push(GlobalInfo {
+                    name,
+                    default: d.value.unwrap_or(0.0),
+                    units: d.units.clone(),
+                    assigned: false,
+                });
             }
             s.vars.insert(d.name.clone(), (Store::Glob(g), len));
         };
         for d in &prog.parameters {
-            if special(&d.name) || s.ion_vars.contains_key(&d.name) || s.vars.contains_key(&d.name) {
+            if special(&d.name) || s.ion_vars.contains_key(&d.name) || s.vars.contains_key(&d.name)
+            {
                 continue;
             }
             if is_range_listed(&d.name) && !is_global_listed(&d.name) {
@@ -234,7 +294,8 @@ impl<'p> Sema<'p> {
             }
         }
         for d in &prog.assigned {
-            if special(&d.name) || s.ion_vars.contains_key(&d.name) || s.vars.contains_key(&d.name) {
+            if special(&d.name) || s.ion_vars.contains_key(&d.name) || s.vars.contains_key(&d.name)
+            {
                 continue;
             }
             if is_global_listed(&d.name) {
@@ -258,7 +319,11 @@ impl<'p> Sema<'p> {
         }
         // ion variables get their own columns (nocmodl keeps a copy per instance)
         for n in ion_names {
-            let decl_role = if prog.states.iter().any(|d| d.name == n) { VarRole::State } else { VarRole::Assigned };
+            let decl_role = if prog.states.iter().any(|d| d.name == n) {
+                VarRole::State
+            } else {
+                VarRole::Assigned
+            };
             let units = prog
                 .parameters
                 .iter()
@@ -281,13 +346,25 @@ impl<'p> Sema<'p> {
         for c in s.currents.clone() {
             if !s.vars.contains_key(&c) {
                 let col = s.range.len();
-                s.range.push(RangeVarInfo { name: c.clone(), role: VarRole::Assigned, default: 0.0, units: None, public: true });
+                s.range.push(RangeVarInfo {
+                    name: c.clone(),
+                    role: VarRole::Assigned,
+                    default: 0.0,
+                    units: None,
+                    public: true,
+                });
                 s.vars.insert(c.clone(), (Store::Col(col), 1));
             }
         }
         // top-level LOCALs are per-type statics
         for (n, len) in &prog.locals {
-            let d = VarDecl { name: n.clone(), len: *len, value: None, units: None, pos: Pos::default() };
+            let d = VarDecl {
+                name: n.clone(),
+                len: *len,
+                value: None,
+                units: None,
+                pos: Pos::default(),
+            };
             add_global(&mut s, &d);
         }
         Ok(s)
@@ -297,8 +374,19 @@ impl<'p> Sema<'p> {
         let mut methods = vec![];
         if let Some((bp, _)) = &self.prog.breakpoint {
             for st in bp {
-                if let Stmt::Solve { method, steadystate, name, .. } = st {
-                    methods.push(method.clone().or(steadystate.clone()).unwrap_or_else(|| format!("procedure {name}")));
+                if let Stmt::Solve {
+                    method,
+                    steadystate,
+                    name,
+                    ..
+                } = st
+                {
+                    methods.push(
+                        method
+                            .clone()
+                            .or(steadystate.clone())
+                            .unwrap_or_else(|| format!("procedure {name}")),
+                    );
                 }
             }
         }
@@ -327,7 +415,13 @@ impl<'p> Sema<'p> {
             .procedures
             .iter()
             .flat_map(|p| p.body.iter())
-            .filter_map(|s| if let Stmt::Verbatim(t, _) = s { Some(t.as_str()) } else { None })
+            .filter_map(|s| {
+                if let Stmt::Verbatim(t, _) = s {
+                    Some(t.as_str())
+                } else {
+                    None
+                }
+            })
             .collect();
         all.contains("vector_vec") || all.contains("vector_arg")
     }
@@ -336,7 +430,10 @@ impl<'p> Sema<'p> {
         for (t, p) in &self.prog.verbatims {
             let ok = t.lines().all(|l| {
                 let l = l.trim();
-                l.is_empty() || l.starts_with("extern ") || l.starts_with("#include") || l.starts_with("//")
+                l.is_empty()
+                    || l.starts_with("extern ")
+                    || l.starts_with("#include")
+                    || l.starts_with("//")
             });
             if !ok {
                 return self.err(*p, "VERBATIM block with C code is not supported (only extern declarations and `return 0;` are recognised); rewrite it in NMODL");
@@ -349,7 +446,11 @@ impl<'p> Sema<'p> {
         if let Some(c) = self.prog.procedures.iter().find(|c| c.name == name) {
             return Some((c, false));
         }
-        self.prog.functions.iter().find(|c| c.name == name).map(|c| (c, true))
+        self.prog
+            .functions
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| (c, true))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -373,7 +474,12 @@ impl<'p> Sema<'p> {
                 "dt" => depend_dt = true,
                 _ => match self.vars.get(d) {
                     Some((Store::Glob(g), _)) => depend_globals.push(*g as u32),
-                    _ => return self.err(pos, format!("TABLE DEPEND `{d}` must be a GLOBAL, celsius or dt")),
+                    _ => {
+                        return self.err(
+                            pos,
+                            format!("TABLE DEPEND `{d}` must be a GLOBAL, celsius or dt"),
+                        )
+                    }
                 },
             }
         }
@@ -473,7 +579,12 @@ impl<'p> Sema<'p> {
             let c001 = g.konst(0.001);
             let vr = g.v_reg;
             g.body.push(Op::Add(vr, v0, c001));
-            let bp = self.prog.breakpoint.as_ref().map(|b| &b.0[..]).unwrap_or(&[]);
+            let bp = self
+                .prog
+                .breakpoint
+                .as_ref()
+                .map(|b| &b.0[..])
+                .unwrap_or(&[]);
             g.scopes.push(HashMap::new());
             g.stmts(bp)?;
             g.scopes.pop();
@@ -547,7 +658,10 @@ impl<'p> Sema<'p> {
         }
         // state
         if let Some((bp, _)) = &self.prog.breakpoint {
-            let solves: Vec<&Stmt> = bp.iter().filter(|s| matches!(s, Stmt::Solve { .. })).collect();
+            let solves: Vec<&Stmt> = bp
+                .iter()
+                .filter(|s| matches!(s, Stmt::Solve { .. }))
+                .collect();
             if !solves.is_empty() && self.kind != MechKind::Artificial {
                 let mut g = Gen::new(self, KKind::State);
                 g.prologue_common()?;
@@ -572,7 +686,12 @@ impl<'p> Sema<'p> {
                 g.weights.push((a.clone(), r));
             }
             g.scopes.push(sc.clone());
-            let body: Vec<Stmt> = nr.body.iter().filter(|s| !is_initial_block(s)).cloned().collect();
+            let body: Vec<Stmt> = nr
+                .body
+                .iter()
+                .filter(|s| !is_initial_block(s))
+                .cloned()
+                .collect();
             g.stmts(&body)?;
             g.scopes.pop();
             for (k, (_, r)) in g.weights.clone().iter().enumerate() {
@@ -618,7 +737,13 @@ fn is_initial_block(s: &Stmt) -> bool {
 }
 
 fn find_initial(body: &[Stmt]) -> Option<&[Stmt]> {
-    body.iter().find_map(|s| if let Stmt::Initial(b, _) = s { Some(&b[..]) } else { None })
+    body.iter().find_map(|s| {
+        if let Stmt::Initial(b, _) = s {
+            Some(&b[..])
+        } else {
+            None
+        }
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -821,14 +946,22 @@ impl<'s, 'p> Gen<'s, 'p> {
         let remap = |r: Reg| if r >= TEMP { np + (r - TEMP) } else { r };
         for (id, ops) in self.sub_kernels {
             let ops = ops.into_iter().map(|o| remap_op(o, &remap)).collect();
-            self.s.out.borrow_mut().implicit[id].body = Kernel { ops, consts: vec![], specials: vec![] };
+            self.s.out.borrow_mut().implicit[id].body = Kernel {
+                ops,
+                consts: vec![],
+                specials: vec![],
+            };
         }
         let mut ops = self.prologue;
         ops.extend(self.body);
         ops.extend(self.epilogue);
         let ops = ops.into_iter().map(|o| remap_op(o, &remap)).collect();
         (
-            Kernel { ops, consts: self.consts, specials: self.specials },
+            Kernel {
+                ops,
+                consts: self.consts,
+                specials: self.specials,
+            },
             (np + self.maxtemp) as usize,
         )
     }
@@ -921,7 +1054,10 @@ impl<'s, 'p> Gen<'s, 'p> {
     fn const_index(&mut self, e: &Expr) -> GR<usize> {
         match self.const_eval(e) {
             Some(v) if v >= 0.0 && v.fract() == 0.0 => Ok(v as usize),
-            _ => self.err(e.pos(), "array index must be a constant (variable indices are not supported yet)"),
+            _ => self.err(
+                e.pos(),
+                "array index must be a constant (variable indices are not supported yet)",
+            ),
         }
     }
 
@@ -974,7 +1110,10 @@ impl<'s, 'p> Gen<'s, 'p> {
                 self.assign_reg(dst, val);
             }
             Stmt::Deriv(_, _, _, p) => {
-                return self.err(*p, "a derivative equation outside a DERIVATIVE block solved by SOLVE");
+                return self.err(
+                    *p,
+                    "a derivative equation outside a DERIVATIVE block solved by SOLVE",
+                );
             }
             Stmt::Expr(e, p) => {
                 if let Expr::Call(name, args, cp) = e {
@@ -1026,7 +1165,10 @@ impl<'s, 'p> Gen<'s, 'p> {
             Stmt::Protect(s, _) => self.stmt(s)?,
             Stmt::From(var, lo, hi, by, body, p) => {
                 let (Some(lo), Some(hi)) = (self.const_eval(lo), self.const_eval(hi)) else {
-                    return self.err(*p, "FROM loop bounds must be constants (not supported yet otherwise)");
+                    return self.err(
+                        *p,
+                        "FROM loop bounds must be constants (not supported yet otherwise)",
+                    );
                 };
                 let step = match by {
                     Some(b) => match self.const_eval(b) {
@@ -1069,11 +1211,18 @@ impl<'s, 'p> Gen<'s, 'p> {
                 }
             }
             Stmt::Reaction { pos, .. } | Stmt::Conserve(_, _, pos) | Stmt::Equation(_, _, pos) => {
-                return self.err(*pos, "reaction/equation outside a KINETIC/LINEAR/NONLINEAR block");
+                return self.err(
+                    *pos,
+                    "reaction/equation outside a KINETIC/LINEAR/NONLINEAR block",
+                );
             }
-            Stmt::Unsupported(what, p) => return self.err(*p, format!("{what} is not supported yet")),
+            Stmt::Unsupported(what, p) => {
+                return self.err(*p, format!("{what} is not supported yet"))
+            }
             Stmt::Watch(_, p) => return self.err(*p, "WATCH is not supported yet"),
-            Stmt::Initial(_, p) => return self.err(*p, "INITIAL block inside a block other than NET_RECEIVE"),
+            Stmt::Initial(_, p) => {
+                return self.err(*p, "INITIAL block inside a block other than NET_RECEIVE")
+            }
             Stmt::ForNetcons(_, _, p) => return self.err(*p, "FOR_NETCONS is not supported yet"),
         }
         self.ntemp = mark;
@@ -1082,7 +1231,15 @@ impl<'s, 'p> Gen<'s, 'p> {
 
     // ---------- SOLVE
     fn solve(&mut self, st: &Stmt) -> GR<()> {
-        let Stmt::Solve { name, method, steadystate, pos } = st else { return Ok(()) };
+        let Stmt::Solve {
+            name,
+            method,
+            steadystate,
+            pos,
+        } = st
+        else {
+            return Ok(());
+        };
         let s = self.s;
         let method = method.as_deref();
         if steadystate.is_some() {
@@ -1100,7 +1257,10 @@ impl<'s, 'p> Gen<'s, 'p> {
         if let Some(k) = s.prog.kinetics.iter().find(|d| d.name == *name) {
             return match method {
                 Some("sparse") | None => self.kinetic(k, false),
-                Some(m) => self.err(*pos, format!("METHOD {m} for a KINETIC block is not supported (use sparse)")),
+                Some(m) => self.err(
+                    *pos,
+                    format!("METHOD {m} for a KINETIC block is not supported (use sparse)"),
+                ),
             };
         }
         if s.prog.procedures.iter().any(|p| p.name == *name) {
@@ -1114,7 +1274,15 @@ impl<'s, 'p> Gen<'s, 'p> {
     }
 
     fn solve_initial(&mut self, st: &Stmt) -> GR<()> {
-        let Stmt::Solve { name, method, steadystate, pos } = st else { return Ok(()) };
+        let Stmt::Solve {
+            name,
+            method,
+            steadystate,
+            pos,
+        } = st
+        else {
+            return Ok(());
+        };
         let s = self.s;
         if let Some(l) = s.prog.linears.iter().find(|d| d.name == *name) {
             return self.linear(l);
@@ -1131,7 +1299,10 @@ impl<'s, 'p> Gen<'s, 'p> {
         }
         if let Some(d) = s.prog.derivatives.iter().find(|d| d.name == *name) {
             if steadystate.is_some() {
-                return self.err(*pos, "STEADYSTATE for a DERIVATIVE block is not supported yet");
+                return self.err(
+                    *pos,
+                    "STEADYSTATE for a DERIVATIVE block is not supported yet",
+                );
             }
             return match method.as_deref() {
                 Some("cnexp") => self.cnexp(d),
@@ -1163,18 +1334,37 @@ impl<'s, 'p> Gen<'s, 'p> {
                 return Expr::Bin(
                     BinOp::Sub,
                     Box::new(var),
-                    Box::new(Expr::Bin(BinOp::Mul, Box::new(dt), Box::new(Expr::Neg(Box::new(f.clone()), p)), p)),
+                    Box::new(Expr::Bin(
+                        BinOp::Mul,
+                        Box::new(dt),
+                        Box::new(Expr::Neg(Box::new(f.clone()), p)),
+                        p,
+                    )),
                     p,
                 );
             }
-            let e = Expr::Call("__rawexp_dt".into(), vec![Expr::Bin(BinOp::Mul, Box::new(dt), Box::new(a.clone()), p)], p);
+            let e = Expr::Call(
+                "__rawexp_dt".into(),
+                vec![Expr::Bin(BinOp::Mul, Box::new(dt), Box::new(a.clone()), p)],
+                p,
+            );
             let one_minus = Expr::Bin(BinOp::Sub, Box::new(Expr::Num(1.0, p)), Box::new(e), p);
-            let ratio = Expr::Bin(BinOp::Div, Box::new(Expr::Neg(Box::new(b), p)), Box::new(a), p);
+            let ratio = Expr::Bin(
+                BinOp::Div,
+                Box::new(Expr::Neg(Box::new(b), p)),
+                Box::new(a),
+                p,
+            );
             let inner = Expr::Bin(BinOp::Sub, Box::new(ratio), Box::new(var.clone()), p);
             Expr::Bin(
                 BinOp::Add,
                 Box::new(var),
-                Box::new(Expr::Bin(BinOp::Mul, Box::new(one_minus), Box::new(inner), p)),
+                Box::new(Expr::Bin(
+                    BinOp::Mul,
+                    Box::new(one_minus),
+                    Box::new(inner),
+                    p,
+                )),
                 p,
             )
         });
@@ -1190,7 +1380,12 @@ impl<'s, 'p> Gen<'s, 'p> {
             Expr::Bin(
                 BinOp::Add,
                 Box::new(Expr::Var(s.to_string(), None, p)),
-                Box::new(Expr::Bin(BinOp::Mul, Box::new(Expr::Var("dt".into(), None, p)), Box::new(f.clone()), p)),
+                Box::new(Expr::Bin(
+                    BinOp::Mul,
+                    Box::new(Expr::Var("dt".into(), None, p)),
+                    Box::new(f.clone()),
+                    p,
+                )),
                 p,
             )
         });
@@ -1233,7 +1428,9 @@ impl<'s, 'p> Gen<'s, 'p> {
         while i < body.len() {
             // derivative equations were rewritten to `s = f`; redirect them
             match &body[i] {
-                Stmt::Assign(n, None, e, _) if dmap.contains_key(n) && is_deriv_stmt(&d.body, n) => {
+                Stmt::Assign(n, None, e, _)
+                    if dmap.contains_key(n) && is_deriv_stmt(&d.body, n) =>
+                {
                     let val = self.expr(e)?;
                     let dst = dmap[n];
                     self.assign_reg(dst, val);
@@ -1247,7 +1444,11 @@ impl<'s, 'p> Gen<'s, 'p> {
         let ops = std::mem::replace(&mut self.body, saved);
         let id = self.s.out.borrow().implicit.len() as u32;
         self.sub_kernels.push((id as usize, ops));
-        self.s.out.borrow_mut().implicit.push(ImplicitSys { states, derivs, body: Kernel::default() });
+        self.s.out.borrow_mut().implicit.push(ImplicitSys {
+            states,
+            derivs,
+            body: Kernel::default(),
+        });
         self.body.push(Op::Implicit(id));
         Ok(())
     }
@@ -1270,14 +1471,27 @@ impl<'s, 'p> Gen<'s, 'p> {
                 _ => {}
             }
         }
-        let rows: Vec<String> = self.s.states.iter().filter(|s| used.contains(*s)).cloned().collect();
+        let rows: Vec<String> = self
+            .s
+            .states
+            .iter()
+            .filter(|s| used.contains(*s))
+            .cloned()
+            .collect();
         let row_of = |n: &str| rows.iter().position(|r| r == n);
         let mut reactions = vec![];
         let mut conserve = vec![];
         self.scopes.push(HashMap::new());
         for st in &k.body {
             match st {
-                Stmt::Reaction { lhs, arrow, rhs, kf, kb, pos } => {
+                Stmt::Reaction {
+                    lhs,
+                    arrow,
+                    rhs,
+                    kf,
+                    kb,
+                    pos,
+                } => {
                     let kfr = self.expr(kf)?;
                     let kfp = self.perm();
                     self.body.push(Op::Mov(kfp, kfr));
@@ -1297,11 +1511,18 @@ impl<'s, 'p> Gen<'s, 'p> {
                         v.iter()
                             .map(|t| match row_of(&t.name) {
                                 Some(r) if t.index.is_none() => Ok((r, t.coef)),
-                                _ => self.err(*pos, format!("`{}` is not a (scalar) STATE", t.name)),
+                                _ => {
+                                    self.err(*pos, format!("`{}` is not a (scalar) STATE", t.name))
+                                }
                             })
                             .collect()
                     };
-                    reactions.push(Reaction { lhs: side(lhs)?, rhs: side(rhs)?, kf: kfp, kb: kbp });
+                    reactions.push(Reaction {
+                        lhs: side(lhs)?,
+                        rhs: side(rhs)?,
+                        kf: kfp,
+                        kb: kbp,
+                    });
                 }
                 Stmt::Conserve(e, total, pos) => {
                     let terms = sum_terms(e);
@@ -1309,7 +1530,9 @@ impl<'s, 'p> Gen<'s, 'p> {
                     for t in terms.iter().rev() {
                         match row_of(t) {
                             Some(r) => rws.push(r),
-                            None => return self.err(*pos, format!("`{t}` in CONSERVE is not a STATE")),
+                            None => {
+                                return self.err(*pos, format!("`{t}` in CONSERVE is not a STATE"))
+                            }
                         }
                     }
                     let tr = self.expr(total)?;
@@ -1318,7 +1541,9 @@ impl<'s, 'p> Gen<'s, 'p> {
                     let replaced = rws[0];
                     conserve.push((replaced, rws, tp));
                 }
-                Stmt::Unsupported(w, p) => return self.err(*p, format!("{w} is not supported yet")),
+                Stmt::Unsupported(w, p) => {
+                    return self.err(*p, format!("{w} is not supported yet"))
+                }
                 other => self.stmt(other)?,
             }
         }
@@ -1328,7 +1553,12 @@ impl<'s, 'p> Gen<'s, 'p> {
             sregs.push(self.lvalue(r, None, k.pos)?);
         }
         let id = self.s.out.borrow().kinetic.len() as u32;
-        self.s.out.borrow_mut().kinetic.push(KineticSys { states: sregs, reactions, conserve, steady });
+        self.s.out.borrow_mut().kinetic.push(KineticSys {
+            states: sregs,
+            reactions,
+            conserve,
+            steady,
+        });
         self.body.push(Op::Kinetic(id));
         Ok(())
     }
@@ -1381,7 +1611,14 @@ impl<'s, 'p> Gen<'s, 'p> {
         }
         self.scopes.pop();
         if eqs.len() != unknowns.len() {
-            return self.err(l.pos, format!("LINEAR block has {} equations for {} states", eqs.len(), unknowns.len()));
+            return self.err(
+                l.pos,
+                format!(
+                    "LINEAR block has {} equations for {} states",
+                    eqs.len(),
+                    unknowns.len()
+                ),
+            );
         }
         let mut ur = vec![];
         for u in &unknowns {
@@ -1610,10 +1847,23 @@ impl<'s, 'p> Gen<'s, 'p> {
             return self.err(p, format!("recursive call of `{name}` is not supported"));
         }
         if c.args.len() != args.len() {
-            return self.err(p, format!("`{name}` takes {} arguments, {} given", c.args.len(), args.len()));
+            return self.err(
+                p,
+                format!(
+                    "`{name}` takes {} arguments, {} given",
+                    c.args.len(),
+                    args.len()
+                ),
+            );
         }
         // TABLE?
-        let table = c.body.iter().find_map(|s| if let Stmt::Table { .. } = s { Some(s) } else { None });
+        let table = c.body.iter().find_map(|s| {
+            if let Stmt::Table { .. } = s {
+                Some(s)
+            } else {
+                None
+            }
+        });
         if let Some(tab) = table {
             if self.no_table.as_deref() != Some(name) {
                 return self.table_call(c, is_fn, tab, args, p);
@@ -1654,15 +1904,37 @@ impl<'s, 'p> Gen<'s, 'p> {
         Ok(ret)
     }
 
-    fn table_call(&mut self, c: &Callable, is_fn: bool, tab: &Stmt, args: &[Expr], p: Pos) -> GR<Option<Reg>> {
-        let Stmt::Table { vars, depend, lo, hi, n, pos } = tab else { unreachable!() };
+    fn table_call(
+        &mut self,
+        c: &Callable,
+        is_fn: bool,
+        tab: &Stmt,
+        args: &[Expr],
+        p: Pos,
+    ) -> GR<Option<Reg>> {
+        let Stmt::Table {
+            vars,
+            depend,
+            lo,
+            hi,
+            n,
+            pos,
+        } = tab
+        else {
+            unreachable!()
+        };
         if c.args.len() != 1 || args.len() != 1 {
-            return self.err(*pos, "TABLE needs a PROCEDURE/FUNCTION with exactly one argument");
+            return self.err(
+                *pos,
+                "TABLE needs a PROCEDURE/FUNCTION with exactly one argument",
+            );
         }
         let tid = self.s.out.borrow().table_ids.get(&c.name).copied();
         let tid = match tid {
             Some(t) => t,
-            None => self.s.build_table(c, is_fn, vars, depend, lo, hi, n, *pos)?,
+            None => self
+                .s
+                .build_table(c, is_fn, vars, depend, lo, hi, n, *pos)?,
         };
         let a = self.expr(&args[0])?;
         // outputs
@@ -1693,7 +1965,10 @@ impl<'s, 'p> Gen<'s, 'p> {
 
 fn st_pos(s: &Stmt) -> Pos {
     match s {
-        Stmt::Local(_, p) | Stmt::Assign(_, _, _, p) | Stmt::Deriv(_, _, _, p) | Stmt::Expr(_, p) => *p,
+        Stmt::Local(_, p)
+        | Stmt::Assign(_, _, _, p)
+        | Stmt::Deriv(_, _, _, p)
+        | Stmt::Expr(_, p) => *p,
         _ => Pos::default(),
     }
 }
@@ -1728,7 +2003,9 @@ fn walk(body: &[Stmt]) -> Vec<&Stmt> {
                 out.extend(walk(a));
                 out.extend(walk(b));
             }
-            Stmt::Block(b, _) | Stmt::While(_, b, _) | Stmt::From(_, _, _, _, b, _) => out.extend(walk(b)),
+            Stmt::Block(b, _) | Stmt::While(_, b, _) | Stmt::From(_, _, _, _, b, _) => {
+                out.extend(walk(b))
+            }
             _ => {}
         }
     }
@@ -1736,14 +2013,18 @@ fn walk(body: &[Stmt]) -> Vec<&Stmt> {
 }
 
 fn is_deriv_stmt(body: &[Stmt], name: &str) -> bool {
-    walk(body).iter().any(|s| matches!(s, Stmt::Deriv(n, _, _, _) if n == name))
+    walk(body)
+        .iter()
+        .any(|s| matches!(s, Stmt::Deriv(n, _, _, _) if n == name))
 }
 
 fn rewrite_derivs(body: &[Stmt], f: &dyn Fn(&str, &Expr) -> Expr) -> Vec<Stmt> {
     body.iter()
         .map(|s| match s {
             Stmt::Deriv(n, idx, e, p) => Stmt::Assign(n.clone(), idx.clone(), f(n, e), *p),
-            Stmt::If(c, a, b, p) => Stmt::If(c.clone(), rewrite_derivs(a, f), rewrite_derivs(b, f), *p),
+            Stmt::If(c, a, b, p) => {
+                Stmt::If(c.clone(), rewrite_derivs(a, f), rewrite_derivs(b, f), *p)
+            }
             Stmt::Block(b, p) => Stmt::Block(rewrite_derivs(b, f), *p),
             other => other.clone(),
         })

@@ -70,7 +70,11 @@ pub fn lex(file: &str, src: &str) -> Result<Vec<Token>, NmodlError> {
         let start = i;
         let tline = line;
         let tcol = col_of(i, line_start);
-        let loc = |l: u32, c: u32| Loc { file: file.to_string(), line: l, col: c };
+        let loc = |l: u32, c: u32| Loc {
+            file: file.to_string(),
+            line: l,
+            col: c,
+        };
         if c.is_ascii_alphabetic() || c == b'_' {
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
@@ -114,7 +118,13 @@ pub fn lex(file: &str, src: &str) -> Result<Vec<Token>, NmodlError> {
                         line_start = i + nl + 1;
                     }
                     i += p + "ENDVERBATIM".len();
-                    out.push(Token { tok: Tok::Verbatim(body), line: tline, col: tcol, start, end: i });
+                    out.push(Token {
+                        tok: Tok::Verbatim(body),
+                        line: tline,
+                        col: tcol,
+                        start,
+                        end: i,
+                    });
                     continue;
                 }
                 "TITLE" => {
@@ -133,7 +143,13 @@ pub fn lex(file: &str, src: &str) -> Result<Vec<Token>, NmodlError> {
                 }
                 _ => {}
             }
-            out.push(Token { tok: Tok::Name(word.to_string()), line: tline, col: tcol, start, end: i });
+            out.push(Token {
+                tok: Tok::Name(word.to_string()),
+                line: tline,
+                col: tcol,
+                start,
+                end: i,
+            });
             continue;
         }
         if c.is_ascii_digit() || (c == b'.' && i + 1 < b.len() && b[i + 1].is_ascii_digit()) {
@@ -165,7 +181,13 @@ pub fn lex(file: &str, src: &str) -> Result<Vec<Token>, NmodlError> {
                 loc: loc(tline, tcol),
                 msg: format!("bad number `{text}`"),
             })?;
-            out.push(Token { tok: Tok::Num(v, text.to_string()), line: tline, col: tcol, start, end: i });
+            out.push(Token {
+                tok: Tok::Num(v, text.to_string()),
+                line: tline,
+                col: tcol,
+                start,
+                end: i,
+            });
             continue;
         }
         if c == b'"' {
@@ -185,7 +207,13 @@ pub fn lex(file: &str, src: &str) -> Result<Vec<Token>, NmodlError> {
             }
             let text = src[s..i].to_string();
             i += 1;
-            out.push(Token { tok: Tok::Str(text), line: tline, col: tcol, start, end: i });
+            out.push(Token {
+                tok: Tok::Str(text),
+                line: tline,
+                col: tcol,
+                start,
+                end: i,
+            });
             continue;
         }
         let rest = &src[i..];
@@ -197,9 +225,21 @@ pub fn lex(file: &str, src: &str) -> Result<Vec<Token>, NmodlError> {
             });
         };
         i += op.len();
-        out.push(Token { tok: Tok::Op(op), line: tline, col: tcol, start, end: i });
+        out.push(Token {
+            tok: Tok::Op(op),
+            line: tline,
+            col: tcol,
+            start,
+            end: i,
+        });
     }
     let col = col_of(b.len(), line_start);
-    out.push(Token { tok: Tok::Eof, line, col, start: b.len(), end: b.len() });
+    out.push(Token {
+        tok: Tok::Eof,
+        line,
+        col,
+        start: b.len(),
+        end: b.len(),
+    });
     Ok(out)
 }

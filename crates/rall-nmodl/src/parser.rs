@@ -7,7 +7,13 @@ use crate::lexer::{lex, Tok, Token};
 /// Parse a whole NMODL file.
 pub fn parse(file: &str, src: &str) -> Result<Program, NmodlError> {
     let toks = lex(file, src)?;
-    let mut p = Parser { file, src, toks, i: 0, depth: 0 };
+    let mut p = Parser {
+        file,
+        src,
+        toks,
+        i: 0,
+        depth: 0,
+    };
     p.program()
 }
 
@@ -33,7 +39,10 @@ impl<'a> Parser<'a> {
     }
     fn pos(&self) -> Pos {
         let t = &self.toks[self.i];
-        Pos { line: t.line, col: t.col }
+        Pos {
+            line: t.line,
+            col: t.col,
+        }
     }
     fn bump(&mut self) -> Token {
         let t = self.toks[self.i].clone();
@@ -43,7 +52,11 @@ impl<'a> Parser<'a> {
         t
     }
     fn loc(&self, p: Pos) -> Loc {
-        Loc { file: self.file.to_string(), line: p.line, col: p.col }
+        Loc {
+            file: self.file.to_string(),
+            line: p.line,
+            col: p.col,
+        }
     }
     fn err<T>(&self, msg: impl Into<String>) -> R<T> {
         let found = match self.peek() {
@@ -55,7 +68,10 @@ impl<'a> Parser<'a> {
             Tok::Op(o) => format!("`{o}`"),
             Tok::Eof => "end of file".into(),
         };
-        Err(NmodlError::Syntax { loc: self.loc(self.pos()), msg: format!("expected {}, found {found}", msg.into()) })
+        Err(NmodlError::Syntax {
+            loc: self.loc(self.pos()),
+            msg: format!("expected {}, found {found}", msg.into()),
+        })
     }
     fn is_op(&self, o: &str) -> bool {
         matches!(self.peek(), Tok::Op(x) if *x == o)
@@ -169,7 +185,13 @@ impl<'a> Parser<'a> {
                         "DEFINE" => {
                             let name = self.name()?;
                             let v = self.number()?;
-                            prog.constants.push(VarDecl { name, len: None, value: Some(v), units: None, pos });
+                            prog.constants.push(VarDecl {
+                                name,
+                                len: None,
+                                value: Some(v),
+                                units: None,
+                                pos,
+                            });
                         }
                         "LOCAL" => {
                             let l = self.local_list()?;
@@ -189,7 +211,12 @@ impl<'a> Parser<'a> {
                             let name = self.name()?;
                             let args = self.arg_list()?;
                             self.opt_units()?;
-                            prog.function_tables.push(Callable { name, args, body: vec![], pos });
+                            prog.function_tables.push(Callable {
+                                name,
+                                args,
+                                body: vec![],
+                                pos,
+                            });
                         }
                         "DERIVATIVE" => {
                             let c = self.callable(pos, false)?;
@@ -208,9 +235,18 @@ impl<'a> Parser<'a> {
                             prog.nonlinears.push(c)
                         }
                         "NET_RECEIVE" => {
-                            let args = if self.is_op("(") { self.arg_list()? } else { vec![] };
+                            let args = if self.is_op("(") {
+                                self.arg_list()?
+                            } else {
+                                vec![]
+                            };
                             let body = self.block()?;
-                            prog.net_receive = Some(Callable { name: "NET_RECEIVE".into(), args, body, pos });
+                            prog.net_receive = Some(Callable {
+                                name: "NET_RECEIVE".into(),
+                                args,
+                                body,
+                                pos,
+                            });
                         }
                         "BEFORE" | "AFTER" => {
                             let what = self.name()?;
@@ -233,7 +269,8 @@ impl<'a> Parser<'a> {
                         }
                         _ => {
                             self.i -= 1;
-                            return self.err("a top-level block (NEURON, PARAMETER, BREAKPOINT, …)");
+                            return self
+                                .err("a top-level block (NEURON, PARAMETER, BREAKPOINT, …)");
                         }
                     }
                 }
@@ -290,7 +327,13 @@ impl<'a> Parser<'a> {
                 }
                 "USEION" => {
                     let ion = self.name()?;
-                    let mut u = UseIon { ion, read: vec![], write: vec![], valence: None, pos };
+                    let mut u = UseIon {
+                        ion,
+                        read: vec![],
+                        write: vec![],
+                        valence: None,
+                        pos,
+                    };
                     loop {
                         if self.is_name("READ") {
                             self.bump();
@@ -369,7 +412,12 @@ impl<'a> Parser<'a> {
                 let u1 = self.units()?;
                 self.expect_op("=")?;
                 let u2 = self.units()?;
-                out.push(UnitConst { name: format!("({u1})"), value: None, units: vec![u2], pos });
+                out.push(UnitConst {
+                    name: format!("({u1})"),
+                    value: None,
+                    units: vec![u2],
+                    pos,
+                });
                 continue;
             }
             let name = self.name()?;
@@ -379,11 +427,21 @@ impl<'a> Parser<'a> {
                 if self.is_op("(") {
                     units.push(self.units()?);
                 }
-                out.push(UnitConst { name, value: None, units, pos });
+                out.push(UnitConst {
+                    name,
+                    value: None,
+                    units,
+                    pos,
+                });
             } else {
                 let v = self.number()?;
                 let u = self.opt_units()?;
-                out.push(UnitConst { name, value: Some(v), units: u.into_iter().collect(), pos });
+                out.push(UnitConst {
+                    name,
+                    value: Some(v),
+                    units: u.into_iter().collect(),
+                    pos,
+                });
             }
         }
     }
@@ -400,7 +458,13 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let name = self.name()?;
-            let mut d = VarDecl { name, len: None, value: None, units: None, pos };
+            let mut d = VarDecl {
+                name,
+                len: None,
+                value: None,
+                units: None,
+                pos,
+            };
             if self.eat_op("[") {
                 d.len = Some(self.integer()?);
                 self.expect_op("]")?;
@@ -469,12 +533,21 @@ impl<'a> Parser<'a> {
 
     fn callable(&mut self, pos: Pos, has_args: bool) -> R<Callable> {
         let name = self.name()?;
-        let args = if has_args && self.is_op("(") { self.arg_list()? } else { vec![] };
+        let args = if has_args && self.is_op("(") {
+            self.arg_list()?
+        } else {
+            vec![]
+        };
         if self.is_op("(") {
             self.units()?;
         }
         let body = self.block()?;
-        Ok(Callable { name, args, body, pos })
+        Ok(Callable {
+            name,
+            args,
+            body,
+            pos,
+        })
     }
 
     fn block(&mut self) -> R<Vec<Stmt>> {
@@ -582,7 +655,12 @@ impl<'a> Parser<'a> {
                                 break;
                             }
                         }
-                        return Ok(Some(Stmt::Solve { name, method, steadystate, pos }));
+                        return Ok(Some(Stmt::Solve {
+                            name,
+                            method,
+                            steadystate,
+                            pos,
+                        }));
                     }
                     "CONSERVE" => {
                         self.bump();
@@ -638,7 +716,14 @@ impl<'a> Parser<'a> {
                         }
                         self.bump();
                         let n = self.expr()?;
-                        return Ok(Some(Stmt::Table { vars, depend, lo, hi, n, pos }));
+                        return Ok(Some(Stmt::Table {
+                            vars,
+                            depend,
+                            lo,
+                            hi,
+                            n,
+                            pos,
+                        }));
                     }
                     "WATCH" => {
                         self.bump();
@@ -742,15 +827,30 @@ impl<'a> Parser<'a> {
                 None
             };
             if let Some(arrow) = arrow {
-                let rhs = if arrow == Arrow::Flux { vec![] } else { self.react_side()? };
+                let rhs = if arrow == Arrow::Flux {
+                    vec![]
+                } else {
+                    self.react_side()?
+                };
                 self.expect_op("(")?;
                 let kf = self.expr()?;
-                let kb = if self.eat_op(",") { Some(self.expr()?) } else { None };
+                let kb = if self.eat_op(",") {
+                    Some(self.expr()?)
+                } else {
+                    None
+                };
                 self.expect_op(")")?;
                 if arrow == Arrow::Both && kb.is_none() {
                     return self.err("`,` and a backward rate");
                 }
-                return Ok(Stmt::Reaction { lhs, arrow, rhs, kf, kb, pos });
+                return Ok(Stmt::Reaction {
+                    lhs,
+                    arrow,
+                    rhs,
+                    kf,
+                    kb,
+                    pos,
+                });
             }
         }
         self.i = save;

@@ -52,7 +52,16 @@ pub fn gauss(a: &mut [f64], b: &mut [f64], n: usize) -> Result<(), ()> {
     Ok(())
 }
 
-fn assemble(sys: &KineticSys, regs: &[f64], lane: usize, dt1: f64, s_old: &[f64], s: &[f64], mat: &mut [f64], rhs: &mut [f64]) {
+fn assemble(
+    sys: &KineticSys,
+    regs: &[f64],
+    lane: usize,
+    dt1: f64,
+    s_old: &[f64],
+    s: &[f64],
+    mat: &mut [f64],
+    rhs: &mut [f64],
+) {
     let n = sys.states.len();
     mat[..n * n].fill(0.0);
     for i in 0..n {
@@ -137,7 +146,15 @@ fn assemble(sys: &KineticSys, regs: &[f64], lane: usize, dt1: f64, s_old: &[f64]
 
 /// One `sparse` step (or a steady state) of a KINETIC scheme for lanes `0..nl`.
 /// Err(lane) on a singular matrix.
-pub fn kinetic(sys: &KineticSys, regs: &mut [f64], nl: usize, dt: f64, mat: &mut Vec<f64>, v1: &mut Vec<f64>, v2: &mut Vec<f64>) -> Result<(), usize> {
+pub fn kinetic(
+    sys: &KineticSys,
+    regs: &mut [f64],
+    nl: usize,
+    dt: f64,
+    mat: &mut Vec<f64>,
+    v1: &mut Vec<f64>,
+    v2: &mut Vec<f64>,
+) -> Result<(), usize> {
     let n = sys.states.len();
     mat.resize(n * n, 0.0);
     v1.resize(2 * n, 0.0);
@@ -178,7 +195,13 @@ pub fn kinetic(sys: &KineticSys, regs: &mut [f64], nl: usize, dt: f64, mat: &mut
 }
 
 /// LINEAR block solve (`simeq`) for lanes `0..nl`. Err(lane) on a singular matrix.
-pub fn linear(sys: &LinearSys, regs: &mut [f64], nl: usize, mat: &mut Vec<f64>, v: &mut Vec<f64>) -> Result<(), usize> {
+pub fn linear(
+    sys: &LinearSys,
+    regs: &mut [f64],
+    nl: usize,
+    mat: &mut Vec<f64>,
+    v: &mut Vec<f64>,
+) -> Result<(), usize> {
     let n = sys.unknowns.len();
     mat.resize(n * n, 0.0);
     v.resize(n, 0.0);

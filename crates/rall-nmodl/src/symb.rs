@@ -19,8 +19,15 @@ pub fn subst(e: &Expr, x: &str, by: &Expr) -> Expr {
     match e {
         Expr::Var(n, None, _) if n == x => by.clone(),
         Expr::Num(..) | Expr::Str(..) | Expr::Var(..) => e.clone(),
-        Expr::Call(f, a, p) => Expr::Call(f.clone(), a.iter().map(|a| subst(a, x, by)).collect(), *p),
-        Expr::Bin(op, a, b, p) => Expr::Bin(*op, Box::new(subst(a, x, by)), Box::new(subst(b, x, by)), *p),
+        Expr::Call(f, a, p) => {
+            Expr::Call(f.clone(), a.iter().map(|a| subst(a, x, by)).collect(), *p)
+        }
+        Expr::Bin(op, a, b, p) => Expr::Bin(
+            *op,
+            Box::new(subst(a, x, by)),
+            Box::new(subst(b, x, by)),
+            *p,
+        ),
         Expr::Neg(a, p) => Expr::Neg(Box::new(subst(a, x, by)), *p),
         Expr::Not(a, p) => Expr::Not(Box::new(subst(a, x, by)), *p),
         Expr::Paren(a) => Expr::Paren(Box::new(subst(a, x, by))),
@@ -81,8 +88,20 @@ pub fn deriv(e: &Expr, x: &str) -> Option<Expr> {
                     }
                 }
                 BinOp::Mul => {
-                    let t1 = if za { None } else if is_num(&da, 1.0) { Some((**b).clone()) } else { Some(bin(BinOp::Mul, da, (**b).clone())) };
-                    let t2 = if zb { None } else if is_num(&db, 1.0) { Some((**a).clone()) } else { Some(bin(BinOp::Mul, (**a).clone(), db)) };
+                    let t1 = if za {
+                        None
+                    } else if is_num(&da, 1.0) {
+                        Some((**b).clone())
+                    } else {
+                        Some(bin(BinOp::Mul, da, (**b).clone()))
+                    };
+                    let t2 = if zb {
+                        None
+                    } else if is_num(&db, 1.0) {
+                        Some((**a).clone())
+                    } else {
+                        Some(bin(BinOp::Mul, (**a).clone(), db))
+                    };
                     match (t1, t2) {
                         (Some(p), Some(q)) => bin(BinOp::Add, p, q),
                         (Some(p), None) => p,
@@ -97,14 +116,22 @@ pub fn deriv(e: &Expr, x: &str) -> Option<Expr> {
                         // quotient rule: (da*b - a*db)/(b*b)
                         let n1 = bin(BinOp::Mul, da, (**b).clone());
                         let n2 = bin(BinOp::Mul, (**a).clone(), db);
-                        bin(BinOp::Div, bin(BinOp::Sub, n1, n2), bin(BinOp::Mul, (**b).clone(), (**b).clone()))
+                        bin(
+                            BinOp::Div,
+                            bin(BinOp::Sub, n1, n2),
+                            bin(BinOp::Mul, (**b).clone(), (**b).clone()),
+                        )
                     }
                 }
                 BinOp::Pow => {
                     if zb {
                         // a^c: c*a^(c-1)*da
                         let c = (**b).clone();
-                        let p = bin(BinOp::Pow, (**a).clone(), bin(BinOp::Sub, c.clone(), num(1.0)));
+                        let p = bin(
+                            BinOp::Pow,
+                            (**a).clone(),
+                            bin(BinOp::Sub, c.clone(), num(1.0)),
+                        );
                         bin(BinOp::Mul, bin(BinOp::Mul, c, p), da)
                     } else {
                         return None;

@@ -413,7 +413,13 @@ impl Compiled {
                 cur.push(m.globals[*g as usize]);
             }
             let data = &m.scratch.tables[ti];
-            if data.built && data.saved.iter().zip(&cur).all(|(a, b)| a.to_bits() == b.to_bits()) {
+            if data.built
+                && data
+                    .saved
+                    .iter()
+                    .zip(&cur)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            {
                 continue;
             }
             // build: run bounds, then the body at each grid point (scalar, lane 0, instance 0)
@@ -450,7 +456,14 @@ impl Compiled {
                     }
                     x += dx;
                 }
-                tables[ti] = TableData { built: true, saved: cur, lo, mfac: 1.0 / dx, n, vals };
+                tables[ti] = TableData {
+                    built: true,
+                    saved: cur,
+                    lo,
+                    mfac: 1.0 / dx,
+                    n,
+                    vals,
+                };
             }
             m.scratch.regs = regs;
             m.scratch.tables = tables;
@@ -497,7 +510,12 @@ impl Compiled {
         res
     }
 
-    pub fn run_init(&self, m: &mut MechInstances, c: &mut Ctx<'_>, s: &mut dyn EventSink) -> Result<(), ExecError> {
+    pub fn run_init(
+        &self,
+        m: &mut MechInstances,
+        c: &mut Ctx<'_>,
+        s: &mut dyn EventSink,
+    ) -> Result<(), ExecError> {
         self.check_tables(m, c)?;
         self.run_blocks(&self.init, m, c, Some(s))
     }
@@ -559,7 +577,13 @@ impl Compiled {
             None => Ok(()),
         }
     }
-    pub fn run_net_receive_init(&self, m: &mut MechInstances, c: &mut Ctx<'_>, i: usize, w: &mut [f64]) -> Result<(), ExecError> {
+    pub fn run_net_receive_init(
+        &self,
+        m: &mut MechInstances,
+        c: &mut Ctx<'_>,
+        i: usize,
+        w: &mut [f64],
+    ) -> Result<(), ExecError> {
         match &self.net_receive_init {
             Some(k) => self.run_one(k, m, c, i, w, 0.0, None),
             None => Ok(()),
@@ -633,7 +657,11 @@ impl Compiled {
                 Op::Sel(d, c, a, b) => {
                     let (d, c, a, b) = (r!(*d), r!(*c), r!(*a), r!(*b));
                     for l in 0..n {
-                        regs[d + l] = if regs[c + l] != 0.0 { regs[a + l] } else { regs[b + l] };
+                        regs[d + l] = if regs[c + l] != 0.0 {
+                            regs[a + l]
+                        } else {
+                            regs[b + l]
+                        };
                     }
                 }
                 Op::Call1(f, d, a) => {
@@ -734,7 +762,11 @@ impl Compiled {
                     }
                 }
                 Op::LdW(d, k) => {
-                    let v = env.weights.as_ref().and_then(|w| w.get(*k as usize).copied()).unwrap_or(0.0);
+                    let v = env
+                        .weights
+                        .as_ref()
+                        .and_then(|w| w.get(*k as usize).copied())
+                        .unwrap_or(0.0);
                     regs[r!(*d)..r!(*d) + n].fill(v);
                 }
                 Op::StW(k, a) => {
@@ -774,13 +806,29 @@ impl Compiled {
                 }
                 Op::Kinetic(i) => {
                     let sys = &self.kinetic[*i as usize];
-                    crate::solvers::kinetic(sys, regs, n, env.ctx.globals.dt, &mut m.scratch.mat, &mut m.scratch.vec, &mut m.scratch.vec2)
-                        .map_err(|l| ExecError::Singular { mech: self.name.clone(), method: "sparse", instance: base + l })?;
+                    crate::solvers::kinetic(
+                        sys,
+                        regs,
+                        n,
+                        env.ctx.globals.dt,
+                        &mut m.scratch.mat,
+                        &mut m.scratch.vec,
+                        &mut m.scratch.vec2,
+                    )
+                    .map_err(|l| ExecError::Singular {
+                        mech: self.name.clone(),
+                        method: "sparse",
+                        instance: base + l,
+                    })?;
                 }
                 Op::Linear(i) => {
                     let sys = &self.linear[*i as usize];
                     crate::solvers::linear(sys, regs, n, &mut m.scratch.mat, &mut m.scratch.vec)
-                        .map_err(|l| ExecError::Singular { mech: self.name.clone(), method: "simeq", instance: base + l })?;
+                        .map_err(|l| ExecError::Singular {
+                            mech: self.name.clone(),
+                            method: "simeq",
+                            instance: base + l,
+                        })?;
                 }
                 Op::Implicit(i) => {
                     let sys = &self.implicit[*i as usize];
@@ -832,12 +880,20 @@ impl Compiled {
     ) -> Result<(), ExecError> {
         // Run the derivative kernel in lane `lane` only, by temporarily narrowing the env.
         let ns = sys.states.len();
-        let saved: Vec<f64> = sys.states.iter().map(|r| regs[*r as usize * LANES + lane]).collect();
+        let saved: Vec<f64> = sys
+            .states
+            .iter()
+            .map(|r| regs[*r as usize * LANES + lane])
+            .collect();
         let (obase, on) = (env.base, env.n);
         // shift lane data into lane 0 is not possible without copying all registers; instead
         // evaluate with n = lane+1 (lanes before `lane` recompute harmlessly).
         env.n = lane + 1;
-        let mut eval = |x: &[f64], regs: &mut [f64], m: &mut MechInstances, env: &mut Env<'_, '_, '_>| -> Result<Vec<f64>, ExecError> {
+        let mut eval = |x: &[f64],
+                        regs: &mut [f64],
+                        m: &mut MechInstances,
+                        env: &mut Env<'_, '_, '_>|
+         -> Result<Vec<f64>, ExecError> {
             for (k, r) in sys.states.iter().enumerate() {
                 regs[*r as usize * LANES + lane] = x[k];
             }
@@ -871,11 +927,19 @@ impl Compiled {
             if crate::solvers::gauss(&mut a, &mut b, ns).is_err() {
                 env.base = obase;
                 env.n = on;
-                return Err(ExecError::Singular { mech: self.name.clone(), method: "derivimplicit", instance: obase + lane });
+                return Err(ExecError::Singular {
+                    mech: self.name.clone(),
+                    method: "derivimplicit",
+                    instance: obase + lane,
+                });
             }
             let mut maxchange: f64 = 0.0;
             for i in 0..ns {
-                let rel = if x[i] != 0.0 { (b[i] / x[i]).abs() } else { b[i].abs() };
+                let rel = if x[i] != 0.0 {
+                    (b[i] / x[i]).abs()
+                } else {
+                    b[i].abs()
+                };
                 maxchange = maxchange.max(rel);
                 x[i] += b[i];
             }

@@ -1,20 +1,31 @@
 #![allow(dead_code)]
+pub mod sim;
 use std::path::PathBuf;
 
 /// BMTK's copy of the Allen mod files. Never skipped: panics (test failure) when not found.
 pub fn bmtk_modfiles() -> PathBuf {
     if let Ok(p) = std::env::var("RALL_BMTK_MODFILES") {
         let p = PathBuf::from(p);
-        assert!(p.join("NaTs.mod").exists(), "RALL_BMTK_MODFILES={} has no NaTs.mod", p.display());
+        assert!(
+            p.join("NaTs.mod").exists(),
+            "RALL_BMTK_MODFILES={} has no NaTs.mod",
+            p.display()
+        );
         return p;
     }
     let rel = "lib/python3.11/site-packages/bmtk/utils/scripts/bionet/mechanisms/modfiles";
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut cands = vec![PathBuf::from("/opt/ref").join(rel), root.join(".venv-ref").join(rel)];
+    let mut cands = vec![
+        PathBuf::from("/opt/ref").join(rel),
+        root.join(".venv-ref").join(rel),
+    ];
     // any python version inside .venv-ref
     if let Ok(rd) = std::fs::read_dir(root.join(".venv-ref/lib")) {
         for e in rd.flatten() {
-            cands.push(e.path().join("site-packages/bmtk/utils/scripts/bionet/mechanisms/modfiles"));
+            cands.push(
+                e.path()
+                    .join("site-packages/bmtk/utils/scripts/bionet/mechanisms/modfiles"),
+            );
         }
     }
     for c in &cands {

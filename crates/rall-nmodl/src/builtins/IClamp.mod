@@ -1,0 +1,29 @@
+: Current pulse injected into a node (rall built-in)
+NEURON {
+    POINT_PROCESS IClamp
+    RANGE del, dur, amp, i
+    ELECTRODE_CURRENT i
+}
+UNITS {
+    (nA) = (nanoamp)
+}
+PARAMETER {
+    del (ms)
+    dur (ms)
+    amp (nA)
+}
+ASSIGNED {
+    i (nA)
+}
+INITIAL {
+    i = 0
+}
+BREAKPOINT {
+    at_time(del)
+    at_time(del + dur)
+    if (t < del + dur && t >= del) {
+        i = amp
+    } else {
+        i = 0
+    }
+}
