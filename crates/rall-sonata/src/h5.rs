@@ -338,6 +338,18 @@ impl H5File {
             path: path.clone(),
             detail: e.to_string(),
         })?;
+        // A file cut short (interrupted copy or write) still parses up to the cut; the
+        // superblock records where the file should end.
+        let eof = file.superblock().eof_address;
+        if eof > meta.len() {
+            return Err(H5Error::Malformed {
+                path,
+                detail: format!(
+                    "truncated: the file is {} bytes but its superblock says {eof}",
+                    meta.len()
+                ),
+            });
+        }
         Ok(H5File { path, file })
     }
 
