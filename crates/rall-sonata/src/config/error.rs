@@ -136,7 +136,13 @@ pub struct ConfigWarning {
 
 impl std::fmt::Display for ConfigWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: `{}`: {}", self.path.display(), self.key, self.message)
+        write!(
+            f,
+            "{}: `{}`: {}",
+            self.path.display(),
+            self.key,
+            self.message
+        )
     }
 }
 

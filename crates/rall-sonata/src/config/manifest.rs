@@ -314,8 +314,7 @@ fn diagnose(
         for r in find_references(raw) {
             let token = &raw[r];
             let var = reference_name(token);
-            if !user.contains_key(var) && !resolved.contains_key(var) && !pending.contains(&var)
-            {
+            if !user.contains_key(var) && !resolved.contains_key(var) && !pending.contains(&var) {
                 return ConfigError::UnknownManifestVariable {
                     path: file.to_path_buf(),
                     key: name.clone(),
@@ -326,7 +325,11 @@ fn diagnose(
     }
     // 2. Cycles among pending entries (edges: entry -> pending entries it references).
     let deps = |name: &str| -> Vec<String> {
-        let raw = &unresolved.iter().find(|(n, _)| n == name).expect("pending").1;
+        let raw = &unresolved
+            .iter()
+            .find(|(n, _)| n == name)
+            .expect("pending")
+            .1;
         find_references(raw)
             .into_iter()
             .map(|r| reference_name(&raw[r]).to_string())
@@ -424,7 +427,13 @@ fn python_repr(v: &Value) -> String {
         Value::Object(m) => {
             let parts: Vec<String> = m
                 .iter()
-                .map(|(k, v)| format!("{}: {}", python_repr(&Value::String(k.clone())), python_repr(v)))
+                .map(|(k, v)| {
+                    format!(
+                        "{}: {}",
+                        python_repr(&Value::String(k.clone())),
+                        python_repr(v)
+                    )
+                })
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
@@ -454,7 +463,13 @@ mod tests {
     fn plain_replace_hits_prefixes() {
         let user = Map::new();
         let m = map(json!({"A": "x"}));
-        let s = substitute("$A/$AB", Scope { user: &user, manifest: &m });
+        let s = substitute(
+            "$A/$AB",
+            Scope {
+                user: &user,
+                manifest: &m,
+            },
+        );
         // `$AB` is unknown, but replacing `$A` everywhere rewrites its prefix (BMTK quirk).
         assert_eq!(s.value, json!("x/xB"));
         assert_eq!(s.unknown, vec!["$AB".to_string()]);
@@ -464,7 +479,10 @@ mod tests {
     fn typed_whole_string_and_python_str() {
         let user = map(json!({"dt": 0.001, "flag": true, "n": null, "big": 1e-5}));
         let m = Map::new();
-        let sc = Scope { user: &user, manifest: &m };
+        let sc = Scope {
+            user: &user,
+            manifest: &m,
+        };
         assert_eq!(substitute("${dt}", sc).value, json!(0.001));
         assert_eq!(substitute("$flag", sc).value, json!(true));
         assert_eq!(substitute("$n", sc).value, Value::Null);

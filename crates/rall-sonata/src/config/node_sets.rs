@@ -347,16 +347,12 @@ impl NodeSets {
         if name == "all" {
             return Some(NodeSet::Filter(NodeFilter::default()));
         }
-        circuit
-            .populations()
-            .iter()
-            .any(|p| p == name)
-            .then(|| {
-                NodeSet::Filter(NodeFilter {
-                    populations: Some(vec![name.to_string()]),
-                    ..NodeFilter::default()
-                })
+        circuit.populations().iter().any(|p| p == name).then(|| {
+            NodeSet::Filter(NodeFilter {
+                populations: Some(vec![name.to_string()]),
+                ..NodeFilter::default()
             })
+        })
     }
 
     /// Evaluates the named set `name`.

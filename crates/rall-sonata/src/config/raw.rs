@@ -85,7 +85,10 @@ impl RawConfig {
     ///   crashing.
     /// * Built-in times are UTC (BMTK: local time).
     /// * Including a file from itself is an error instead of infinite recursion.
-    pub fn load_with_options(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<Self, ConfigError> {
+    pub fn load_with_options(
+        path: impl AsRef<Path>,
+        opts: &LoadOptions,
+    ) -> Result<Self, ConfigError> {
         let working_dir = match &opts.working_dir {
             Some(w) => w.clone(),
             None => std::env::current_dir().map_err(|e| ConfigError::Io {
@@ -139,7 +142,10 @@ impl RawConfig {
     /// The file that declared top-level key `key` (for `node_sets` loaded from
     /// `node_sets_file`: that file). Falls back to the top-level config.
     pub fn origin(&self, key: &str) -> &Path {
-        self.origins.get(key).map(PathBuf::as_path).unwrap_or(&self.path)
+        self.origins
+            .get(key)
+            .map(PathBuf::as_path)
+            .unwrap_or(&self.path)
     }
 
     /// Findings that did not stop loading (unknown variables left in strings).
@@ -195,8 +201,10 @@ impl Loader<'_> {
         }
         conf.insert("manifest".into(), Value::Object(manifest));
 
-        let mut origins: BTreeMap<String, PathBuf> =
-            conf.keys().map(|k| (k.clone(), path.to_path_buf())).collect();
+        let mut origins: BTreeMap<String, PathBuf> = conf
+            .keys()
+            .map(|k| (k.clone(), path.to_path_buf()))
+            .collect();
 
         for key in ["network", "simulation"] {
             let Some(Value::String(child)) = conf.get(key) else {
@@ -264,7 +272,10 @@ impl Loader<'_> {
         }
         if !conf.contains_key("node_sets") {
             if let Some(f) = conf.get("node_sets_file") {
-                let origin = origins.get("node_sets_file").cloned().unwrap_or(path.to_path_buf());
+                let origin = origins
+                    .get("node_sets_file")
+                    .cloned()
+                    .unwrap_or(path.to_path_buf());
                 let Value::String(f) = f else {
                     return Err(ConfigError::Invalid {
                         path: origin,
@@ -281,7 +292,8 @@ impl Loader<'_> {
                         path: ns_path.clone(),
                         source: e,
                     })?;
-                let ns: Value = serde_json::from_str(&text).map_err(|e| json_error(&ns_path, &e))?;
+                let ns: Value =
+                    serde_json::from_str(&text).map_err(|e| json_error(&ns_path, &e))?;
                 conf.insert("node_sets".into(), ns);
                 origins.insert("node_sets".into(), ns_path);
             }
@@ -293,10 +305,8 @@ impl Loader<'_> {
 /// BMTK's output-path rule for one `log_file` / `spikes_file*` value (lists element-wise).
 fn join_output(v: &mut Value, output_dir: &str) {
     match v {
-        Value::String(s) => {
-            if !(s.starts_with('/') || s.starts_with(output_dir)) {
-                *s = py_join(output_dir, s);
-            }
+        Value::String(s) if !(s.starts_with('/') || s.starts_with(output_dir)) => {
+            *s = py_join(output_dir, s);
         }
         Value::Array(items) => items.iter_mut().for_each(|i| join_output(i, output_dir)),
         _ => {}

@@ -256,10 +256,7 @@ impl Config {
         let r = Resolver { raw: &raw };
         let wd = raw.working_dir().to_path_buf();
         let config_path = raw.path().to_path_buf();
-        let config_dir = config_path
-            .parent()
-            .unwrap_or(Path::new("/"))
-            .to_path_buf();
+        let config_dir = config_path.parent().unwrap_or(Path::new("/")).to_path_buf();
 
         let target_simulator = r.opt_string(&r.top("target_simulator"), "target_simulator")?;
         let run = r.run()?;
@@ -360,7 +357,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn opt_f64(&self, m: &Map<String, Value>, sec: &str, k: &str) -> Result<Option<f64>, ConfigError> {
+    fn opt_f64(
+        &self,
+        m: &Map<String, Value>,
+        sec: &str,
+        k: &str,
+    ) -> Result<Option<f64>, ConfigError> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
@@ -368,7 +370,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn opt_bool(&self, m: &Map<String, Value>, sec: &str, k: &str) -> Result<Option<bool>, ConfigError> {
+    fn opt_bool(
+        &self,
+        m: &Map<String, Value>,
+        sec: &str,
+        k: &str,
+    ) -> Result<Option<bool>, ConfigError> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -376,7 +383,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn opt_path(&self, m: &Map<String, Value>, sec: &str, k: &str) -> Result<Option<PathBuf>, ConfigError> {
+    fn opt_path(
+        &self,
+        m: &Map<String, Value>,
+        sec: &str,
+        k: &str,
+    ) -> Result<Option<PathBuf>, ConfigError> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(absolute(self.wd(), Path::new(s)))),
@@ -384,7 +396,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn req_path(&self, m: &Map<String, Value>, top: &str, at: &str, k: &str) -> Result<PathBuf, ConfigError> {
+    fn req_path(
+        &self,
+        m: &Map<String, Value>,
+        top: &str,
+        at: &str,
+        k: &str,
+    ) -> Result<PathBuf, ConfigError> {
         match m.get(k) {
             None | Some(Value::Null) => Err(ConfigError::Missing {
                 path: self.file(top),
@@ -411,11 +429,13 @@ impl Resolver<'_> {
 
     fn run(&self) -> Result<RunParams, ConfigError> {
         let m = self.section("run")?;
-        let tstop = self.opt_f64(&m, "run", "tstop")?.ok_or_else(|| ConfigError::Missing {
-            path: self.file("run"),
-            key: "run.tstop".into(),
-            hint: "simulation end time in ms".into(),
-        })?;
+        let tstop = self
+            .opt_f64(&m, "run", "tstop")?
+            .ok_or_else(|| ConfigError::Missing {
+                path: self.file("run"),
+                key: "run.tstop".into(),
+                hint: "simulation end time in ms".into(),
+            })?;
         let tstart = self.opt_f64(&m, "run", "tstart")?.unwrap_or(0.0);
         if !(tstop.is_finite() && tstop >= 0.0) {
             return Err(ConfigError::Invalid {
@@ -477,7 +497,9 @@ impl Resolver<'_> {
             match m.get(k) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(self.invalid("output", &format!("output.{k}"), "a string", other)),
+                Some(other) => {
+                    Err(self.invalid("output", &format!("output.{k}"), "a string", other))
+                }
             }
         };
         Ok(OutputParams {
@@ -489,7 +511,9 @@ impl Resolver<'_> {
             overwrite_output_dir: self
                 .opt_bool(&m, "output", "overwrite_output_dir")?
                 .unwrap_or(false),
-            cache_to_disk: self.opt_bool(&m, "output", "cache_to_disk")?.unwrap_or(true),
+            cache_to_disk: self
+                .opt_bool(&m, "output", "cache_to_disk")?
+                .unwrap_or(true),
             compression: match m.get("compression") {
                 None => Some("gzip".into()),
                 Some(Value::Null) => None,
@@ -512,7 +536,9 @@ impl Resolver<'_> {
                     .map(|s| (k.clone(), absolute(self.wd(), Path::new(s))))
             })
             .collect();
-        let get = |k: &str| -> Result<Option<PathBuf>, ConfigError> { self.opt_path(&m, "components", k) };
+        let get = |k: &str| -> Result<Option<PathBuf>, ConfigError> {
+            self.opt_path(&m, "components", k)
+        };
         Ok(Components {
             morphologies_dir: get("morphologies_dir")?,
             biophysical_neuron_models_dir: get("biophysical_neuron_models_dir")?,
@@ -526,7 +552,11 @@ impl Resolver<'_> {
         })
     }
 
-    fn entries(&self, m: &Map<String, Value>, k: &str) -> Result<Vec<Map<String, Value>>, ConfigError> {
+    fn entries(
+        &self,
+        m: &Map<String, Value>,
+        k: &str,
+    ) -> Result<Vec<Map<String, Value>>, ConfigError> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Array(items)) => items
@@ -594,7 +624,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn req_str(&self, m: &Map<String, Value>, top: &str, at: &str, k: &str) -> Result<String, ConfigError> {
+    fn req_str(
+        &self,
+        m: &Map<String, Value>,
+        top: &str,
+        at: &str,
+        k: &str,
+    ) -> Result<String, ConfigError> {
         match m.get(k) {
             None | Some(Value::Null) => Err(ConfigError::Missing {
                 path: self.file(top),
@@ -617,7 +653,11 @@ impl Resolver<'_> {
             };
             let node_set = match p.get("node_set") {
                 None | Some(Value::Null) => None,
-                Some(ns) => Some(NodeSet::from_json(ns, &format!("{at}.node_set"), Some(&file))?),
+                Some(ns) => Some(NodeSet::from_json(
+                    ns,
+                    &format!("{at}.node_set"),
+                    Some(&file),
+                )?),
             };
             let trial = match p.get("trial") {
                 None | Some(Value::Null) => None,
@@ -633,7 +673,9 @@ impl Resolver<'_> {
                 module: self.req_str(p, "inputs", &at, "module")?,
                 enabled: self.enabled(p, "inputs", &at)?,
                 node_set,
-                input_file: self.opt_path(p, &at, "input_file").map_err(|e| self.refile(e, "inputs"))?,
+                input_file: self
+                    .opt_path(p, &at, "input_file")
+                    .map_err(|e| self.refile(e, "inputs"))?,
                 trial,
                 population: self
                     .opt_string(&p.get("population").cloned(), &format!("{at}.population"))
@@ -744,7 +786,8 @@ impl Resolver<'_> {
             }
             .map(|f| absolute(self.wd(), Path::new(&py_join(&out_dir, &f))));
             let num = |k: &str| -> Result<Option<f64>, ConfigError> {
-                self.opt_f64(p, &at, k).map_err(|e| self.refile(e, "reports"))
+                self.opt_f64(p, &at, k)
+                    .map_err(|e| self.refile(e, "reports"))
             };
             out.push(ReportSpec {
                 name: name.clone(),
