@@ -7,10 +7,20 @@
 
 use rall_builder::{ConnectionRule, Filter, NetworkBuilder, NodeProps, Value};
 use rall_spikes::{PoissonOptions, RateSpec};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::args().nth(1).ok_or("usage: ch02_build OUT_DIR")?);
+    let (n_syn, n_spikes) = build(&out)?;
+    println!(
+        "wrote {} (1 + 10 nodes, {n_syn} synapses) and {n_spikes} input spikes",
+        out.display()
+    );
+    Ok(())
+}
+
+/// Build the tutorial into `out`; returns (synapses, input spikes).
+pub fn build(out: &Path) -> Result<(u64, usize), Box<dyn std::error::Error>> {
     let network_dir = out.join("network");
 
     let mut cortex = NetworkBuilder::new("mcortex")?;
@@ -68,11 +78,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
     };
     let st = spikes.generate_to(&out.join("inputs").join("mthalamus_spikes.h5"))?;
-    println!(
-        "wrote {} (1 + 10 nodes, {} synapses) and {} input spikes",
-        network_dir.display(),
-        thalamus.nedges()?,
-        st.n_spikes(None)
-    );
-    Ok(())
+    Ok((thalamus.nedges()?, st.n_spikes(None)))
 }
