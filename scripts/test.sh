@@ -13,6 +13,15 @@ elif [ -x /opt/ref/bin/python ] && /opt/ref/bin/python -c "import bmtk, h5py" 2>
 else
   if ! [ -x .venv-ref/bin/python ] || ! .venv-ref/bin/python -c "import bmtk, h5py" 2>/dev/null; then
     echo "== creating .venv-ref (pip install bmtk==1.2.0 h5py)"
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c "import ensurepip" 2>/dev/null; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && apt-get install -y -qq python3-venv python3-pip >/dev/null
+      else
+        echo "error: Python 3 with venv is needed (Debian: apt-get install python3-venv)" >&2
+        exit 1
+      fi
+    fi
+    rm -rf .venv-ref
     python3 -m venv .venv-ref
     .venv-ref/bin/pip install --quiet "bmtk==1.2.0" h5py
   fi
