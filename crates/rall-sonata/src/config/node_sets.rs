@@ -282,12 +282,7 @@ impl NodeSets {
             path: path.to_path_buf(),
             source: e,
         })?;
-        let v: Value = serde_json::from_str(&text).map_err(|e| ConfigError::Json {
-            path: path.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| super::raw::json_error(path, &e))?;
         NodeSets::from_json(&v, Some(path))
     }
 

@@ -328,7 +328,7 @@ fn path_str(p: &Path) -> Value {
     Value::String(p.to_string_lossy().into_owned())
 }
 
-fn json_error(path: &Path, e: &serde_json::Error) -> ConfigError {
+pub(crate) fn json_error(path: &Path, e: &serde_json::Error) -> ConfigError {
     let full = e.to_string();
     let message = match full.rfind(" at line ") {
         Some(i) => full[..i].to_string(),
@@ -371,4 +371,30 @@ pub(crate) fn normalize(p: &Path) -> PathBuf {
         out.push(".");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_like_python_normpath() {
+        for (a, b) in [
+            ("/a/./b/../c", "/a/c"),
+            ("/..", "/"),
+            ("/a/../../b", "/b"),
+            ("a/../..", ".."),
+            ("./x/", "x"),
+        ] {
+            assert_eq!(normalize(Path::new(a)), PathBuf::from(b), "{a}");
+        }
+    }
+
+    #[test]
+    fn py_join_like_os_path_join() {
+        assert_eq!(py_join("out", "log.txt"), "out/log.txt");
+        assert_eq!(py_join("out/", "log.txt"), "out/log.txt");
+        assert_eq!(py_join("out", "/abs/log.txt"), "/abs/log.txt");
+        assert_eq!(py_join("", "log.txt"), "log.txt");
+    }
 }
