@@ -12,7 +12,9 @@ fn value(step: u64, col: u64) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let out = args.get(1).ok_or("usage: bench_report_stream OUT.h5 [STEPS] [ELEMENTS]")?;
+    let out = args
+        .get(1)
+        .ok_or("usage: bench_report_stream OUT.h5 [STEPS] [ELEMENTS]")?;
     let steps: u64 = args.get(2).map_or(Ok(30_000), |s| s.parse())?;
     let cols: u64 = args.get(3).map_or(Ok(10_000), |s| s.parse())?;
     // 100 cells × (cols/100) segments each.
@@ -28,7 +30,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let cols = cells * per;
     let t0 = std::time::Instant::now();
-    let mut w = ReportWriter::create(out, &[("net".into(), mapping)], steps, "v", Some("mV"), 5000)?;
+    let mut w = ReportWriter::create(
+        out,
+        &[("net".into(), mapping)],
+        steps,
+        "v",
+        Some("mV"),
+        5000,
+    )?;
     let mut row = vec![0.0; cols as usize];
     for s in 0..steps {
         for (c, x) in row.iter_mut().enumerate() {

@@ -153,6 +153,7 @@ impl Data {
     }
 
     /// Numeric values as f64 (exact for every integer below 2^53); `None` for strings.
+    #[allow(clippy::unnecessary_cast)] // the macro arm for F64 casts f64 to f64
     pub fn to_f64s(&self) -> Option<Vec<f64>> {
         each_numeric!(self, v => Some(v.iter().map(|&x| x as f64).collect()), _s => None)
     }
@@ -186,7 +187,7 @@ impl Array {
     /// A 2-D array with `cols` columns (row-major data).
     pub fn matrix(data: Data, cols: u64) -> Array {
         let n = data.len() as u64;
-        let rows = if cols == 0 { 0 } else { n / cols };
+        let rows = n.checked_div(cols).unwrap_or(0);
         Array {
             data,
             shape: vec![rows, cols],
@@ -835,7 +836,7 @@ impl RowStream {
         if self.cols == 0 {
             return Ok(());
         }
-        if values.len() as u64 % self.cols != 0 {
+        if !(values.len() as u64).is_multiple_of(self.cols) {
             return Err(werr(format!(
                 "{} values is not a whole number of rows of {}",
                 values.len(),

@@ -3,8 +3,8 @@
 //!
 //! All HDF5 access goes through [`h5`]; nothing else in the workspace touches `hdf5-pure`.
 
-pub mod config;
 pub mod circuit;
+pub mod config;
 pub mod edges;
 pub mod h5;
 pub mod nodes;
@@ -13,9 +13,9 @@ pub mod report;
 pub mod spikes;
 pub mod types_csv;
 
+pub use circuit::{Circuit, CircuitError};
 pub use edges::{EdgeIndex, EdgePopulation, EdgesError, EdgesFile};
 pub use nodes::{NodePopulation, NodesError, NodesFile};
 pub use report::{ReportError, ReportMapping, ReportReader, ReportWriter};
 pub use spikes::{Sorting, SpikePopulation, SpikeTable, SpikesError};
 pub use types_csv::{TypeTable, TypesCsvError, Value};
-pub use circuit::{Circuit, CircuitError};

@@ -161,7 +161,12 @@ impl ReportWriter {
             .collect();
         // Bound the buffer whatever the caller asks (BMTK's nsteps_block is 5000 rows, which
         // for 10,000 elements would be 400 MB): at most BLOCK_BYTES per population.
-        let widest = populations.iter().map(|(_, m)| m.n_elements()).max().unwrap_or(1).max(1);
+        let widest = populations
+            .iter()
+            .map(|(_, m)| m.n_elements())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         let cap = (BLOCK_BYTES / (widest * 8)).max(1);
         Ok(ReportWriter {
             path,
