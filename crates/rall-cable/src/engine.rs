@@ -15,7 +15,7 @@ use rall_nmodl::{Ctx, EventSink, ExecError, Globals, MechKind};
 use crate::error::CableError;
 use crate::mech::{memb_order_key, MechSet, MechType};
 use crate::morph::{Morphology, SecId};
-use crate::tree::{hines_solve, Discretization, Tree, NO_PARENT};
+use crate::tree::{hines_solve_spans, root_spans, Discretization, Tree, NO_PARENT};
 
 /// A cell added to a builder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -552,7 +552,15 @@ impl GroupBuilder {
             remote_netcons: Vec::new(),
             steps: 0,
             pending: Vec::new(),
+            roots: Vec::new(),
+            spans: Vec::new(),
+            cap: Vec::new(),
         };
+        let (roots, spans) = root_spans(&g.tree.parent);
+        g.roots = roots;
+        g.spans = spans;
+        let cfac = 0.001 * (1.0 / dt);
+        g.cap = g.tree.cm.iter().map(|&cm| cfac * cm).collect();
         for nc in &self.netcons {
             let target = nc.target.map(|p| point_slot[p.0]);
             g.netcons.push(NetCon {
@@ -740,6 +748,10 @@ pub struct CellGroup {
     remote_netcons: Vec<(u64, usize)>,
     steps: u64,
     pending: Vec<Emitted>,
+    roots: Vec<usize>,
+    spans: Vec<(usize, usize)>,
+    /// `(0.001/dt)*cm` per node (0 at zero-area nodes), as NEURON multiplies it every step.
+    cap: Vec<f64>,
 }
 
 impl std::fmt::Debug for CellGroup {
@@ -960,7 +972,6 @@ impl CellGroup {
 
     /// rhs and d of the linear system at the current `t` (NEURON's setup_tree_matrix).
     fn setup_tree_matrix(&mut self) -> Result<(), RunError> {
-        let n = self.v.len();
         self.rhs.iter_mut().for_each(|x| *x = 0.0);
         self.d.iter_mut().for_each(|x| *x = 0.0);
         let g = self.globals();
@@ -990,30 +1001,22 @@ impl CellGroup {
             self.ion_cur();
         }
         let (parent, a, b) = (&self.tree.parent, &self.tree.a, &self.tree.b);
-        for i in 0..n {
-            let p = parent[i];
-            if p == NO_PARENT {
-                continue;
+        let (v, rhs, d, cap) = (&self.v, &mut self.rhs, &mut self.d, &self.cap);
+        // One pass with NEURON's per-array operation order: rhs gets the axial terms in node
+        // order (nrn_rhs); d gets the capacitance term of node i (nrn_lhs: after all
+        // mechanisms, before any axial term touching i, which come from i itself and from its
+        // children, all later in node order) and then the axial terms in node order.
+        // Root nodes have no capacitance.
+        for &(s, e) in &self.spans {
+            for i in s..e {
+                let p = parent[i];
+                let dv = v[p] - v[i];
+                rhs[i] -= b[i] * dv;
+                rhs[p] += a[i] * dv;
+                d[i] += cap[i];
+                d[i] -= b[i];
+                d[p] -= a[i];
             }
-            let dv = self.v[p] - self.v[i];
-            self.rhs[i] -= b[i] * dv;
-            self.rhs[p] += a[i] * dv;
-        }
-        let cfac = 0.001 * (1.0 / self.dt);
-        for i in 0..n {
-            // capacitance exists at segment nodes only (cm is 0 at zero-area nodes)
-            let cm = self.tree.cm[i];
-            if cm != 0.0 {
-                self.d[i] += cfac * cm;
-            }
-        }
-        for i in 0..n {
-            let p = parent[i];
-            if p == NO_PARENT {
-                continue;
-            }
-            self.d[i] -= b[i];
-            self.d[p] -= a[i];
         }
         Ok(())
     }
@@ -1127,12 +1130,14 @@ impl CellGroup {
         self.deliver_events(self.t + 0.5 * self.dt)?;
         self.t += 0.5 * self.dt;
         self.setup_tree_matrix()?;
-        hines_solve(
+        hines_solve_spans(
             &self.tree.parent,
             &self.tree.a,
             &self.tree.b,
             &mut self.d,
             &mut self.rhs,
+            &self.roots,
+            &self.spans,
         );
         for (v, dv) in self.v.iter_mut().zip(&self.rhs) {
             *v += dv;

@@ -28,4 +28,7 @@ pub use geom::{section_geometry, GeometryReport, SecGeom, SectionReport, Segment
 pub use mech::{MechSet, MechType, NativeMech};
 pub use morph::{Morphology, Pt3d, SecId, Section};
 pub use swc::{parse_swc, read_swc, SwcPoint};
-pub use tree::{dense_solve, hines_solve, Discretization, NodeKind, Tree, NO_PARENT};
+pub use tree::{
+    dense_solve, hines_solve, hines_solve_spans, root_spans, Discretization, NodeKind, Tree,
+    NO_PARENT,
+};

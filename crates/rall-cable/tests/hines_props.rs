@@ -20,8 +20,12 @@ fn system() -> impl Strategy<Value = (Vec<usize>, Vec<f64>, Vec<f64>, Vec<f64>, 
                 let parent: Vec<usize> = (0..n)
                     .map(|i| if i < roots { NO_PARENT } else { pi[i].index(i) })
                     .collect();
-                let a: Vec<f64> = (0..n).map(|i| if parent[i] == NO_PARENT { 0.0 } else { -ra[i] }).collect();
-                let b: Vec<f64> = (0..n).map(|i| if parent[i] == NO_PARENT { 0.0 } else { -rb[i] }).collect();
+                let a: Vec<f64> = (0..n)
+                    .map(|i| if parent[i] == NO_PARENT { 0.0 } else { -ra[i] })
+                    .collect();
+                let b: Vec<f64> = (0..n)
+                    .map(|i| if parent[i] == NO_PARENT { 0.0 } else { -rb[i] })
+                    .collect();
                 let mut d = g.clone();
                 for i in 0..n {
                     if parent[i] != NO_PARENT {
@@ -47,5 +51,18 @@ proptest! {
             // both are backward stable; diagonally dominant systems: 1e-10 relative to max |x|
             prop_assert!((u - w).abs() <= 1e-10 * scale, "{u} vs {w}");
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eee), ..ProptestConfig::default() })]
+    #[test]
+    fn spans_solver_is_bitwise_the_generic_one((parent, a, b, d, rhs) in system()) {
+        let (roots, spans) = rall_cable::root_spans(&parent);
+        let (mut d1, mut x1) = (d.clone(), rhs.clone());
+        hines_solve(&parent, &a, &b, &mut d1, &mut x1);
+        let (mut d2, mut x2) = (d.clone(), rhs.clone());
+        rall_cable::hines_solve_spans(&parent, &a, &b, &mut d2, &mut x2, &roots, &spans);
+        prop_assert_eq!(x1, x2);
     }
 }

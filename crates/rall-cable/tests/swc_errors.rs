@@ -14,13 +14,34 @@ fn bad_columns() {
 #[test]
 fn cycle_and_forward_parent() {
     let e = read_swc("c.swc", "1 1 0 0 0 5 -1\n2 3 1 0 0 1 3\n3 3 2 0 0 1 2\n").unwrap_err();
-    assert!(matches!(e, SwcError::ParentNotLess { line: 2, id: 2, pid: 3, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            SwcError::ParentNotLess {
+                line: 2,
+                id: 2,
+                pid: 3,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
 fn missing_parent() {
     let e = read_swc("m.swc", "1 1 0 0 0 5 -1\n2 3 1 0 0 1 1\n4 3 2 0 0 1 3\n").unwrap_err();
-    assert!(matches!(e, SwcError::MissingParent { line: 3, pid: 3, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            SwcError::MissingParent {
+                line: 3,
+                pid: 3,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -28,10 +49,29 @@ fn no_soma_duplicate_roots_empty() {
     let e = read_swc("n.swc", "1 3 0 0 0 5 -1\n2 3 1 0 0 1 1\n").unwrap_err();
     assert!(matches!(e, SwcError::NoSoma { .. }), "{e}");
     let e = read_swc("d.swc", "1 1 0 0 0 5 -1\n1 3 1 0 0 1 -1\n").unwrap_err();
-    assert!(matches!(e, SwcError::ParentNotLess { .. } | SwcError::DuplicateId { .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            SwcError::ParentNotLess { .. } | SwcError::DuplicateId { .. }
+        ),
+        "{e}"
+    );
     let e = read_swc("r.swc", "1 1 0 0 0 5 -1\n2 3 1 0 0 1 1\n3 3 9 0 0 1 -1\n").unwrap_err();
-    assert!(matches!(e, SwcError::MultipleRoots { line: 3, first_line: 1, .. }), "{e}");
-    assert!(matches!(read_swc("e.swc", "# only\n\n").unwrap_err(), SwcError::Empty { .. }));
+    assert!(
+        matches!(
+            e,
+            SwcError::MultipleRoots {
+                line: 3,
+                first_line: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(matches!(
+        read_swc("e.swc", "# only\n\n").unwrap_err(),
+        SwcError::Empty { .. }
+    ));
 }
 
 #[test]
@@ -60,7 +100,15 @@ fn single_point_soma_and_wires() {
         assert!(s.logical_connection.is_some());
         assert_eq!(s.pt3d.len(), 2, "{}", s.name());
     }
-    assert_eq!((m.somatic.len(), m.axonal.len(), m.basal.len(), m.apical.len()), (1, 1, 1, 1));
+    assert_eq!(
+        (
+            m.somatic.len(),
+            m.axonal.len(),
+            m.basal.len(),
+            m.apical.len()
+        ),
+        (1, 1, 1, 1)
+    );
 }
 
 #[test]
