@@ -67,7 +67,12 @@ fn compare_csv(ours: &Path, theirs: &Path, id: &str) {
     assert_eq!(a.ids, b.ids);
     for &t in &a.ids {
         for c in &ca {
-            assert_eq!(a.get(t, c), b.get(t, c), "{} type {t} column {c}", theirs.display());
+            assert_eq!(
+                a.get(t, c),
+                b.get(t, c),
+                "{} type {t} column {c}",
+                theirs.display()
+            );
         }
     }
 }

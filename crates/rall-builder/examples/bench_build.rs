@@ -1,0 +1,86 @@
+//! Rall side of the builder benchmark (bench/builder/README.md).
+//!
+//! usage: bench_build OUT_DIR [N]
+//! Same network as bench/builder/bmtk_build.py: N nodes (default 10000) at uniform positions in
+//! a 1000 µm cube (MT19937 seed 1, numpy's random_sample, x,y,z per node — the same values as
+//! numpy), per-pair rule nsyns = int(5·(1 − d/200)) + 1 for 0 < d < 200 µm. Prints one JSON line.
+
+use rall_builder::{ConnectionRule, Filter, NetworkBuilder, NodeProps, Value};
+use rall_spikes::Mt19937;
+use std::path::PathBuf;
+use std::time::Instant;
+
+const R: f64 = 200.0;
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let out = PathBuf::from(args.next().ok_or("usage: bench_build OUT_DIR [N]")?);
+    let n: usize = args.next().map_or(Ok(10_000), |s| s.parse())?;
+    let mut mt = Mt19937::new(1);
+    let (mut x, mut y, mut z) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for _ in 0..n {
+        x.push(mt.random_sample() * 1000.0);
+        y.push(mt.random_sample() * 1000.0);
+        z.push(mt.random_sample() * 1000.0);
+    }
+    let t0 = Instant::now();
+    let mut net = NetworkBuilder::new("cube")?;
+    net.add_nodes(
+        n,
+        NodeProps::new()
+            .array("x", x)
+            .array("y", y)
+            .array("z", z)
+            .set("model_type", "point_neuron")
+            .set("model_template", "nest:iaf_psc_alpha"),
+    )?;
+    let rule = ConnectionRule::per_pair(|s, t| {
+        if s.node_id() == t.node_id() {
+            return None;
+        }
+        let dx = s.get_f64("x")? - t.get_f64("x")?;
+        let dy = s.get_f64("y")? - t.get_f64("y")?;
+        let dz = s.get_f64("z")? - t.get_f64("z")?;
+        let d = (dx * dx + dy * dy + dz * dz).sqrt();
+        if d >= R {
+            return None;
+        }
+        Some((5.0 * (1.0 - d / R)) as u32 + 1)
+    });
+    net.add_edges(
+        Filter::all(),
+        Filter::all(),
+        rule,
+        vec![
+            ("syn_weight".into(), Value::from(2.0)),
+            ("delay".into(), Value::from(1.5)),
+            ("model_template".into(), Value::from("static_synapse")),
+        ],
+    )?;
+    net.build()?;
+    let nsyn = net.nedges()?;
+    net.save(&out)?;
+    let wall = t0.elapsed().as_secs_f64();
+    println!(
+        "{{\"tool\": \"rall\", \"n_nodes\": {n}, \"synapses\": {nsyn}, \"wall_s\": {wall}, \"peak_rss_mib\": {}, \"threads\": {}}}",
+        peak_rss_mib(),
+        rayon::current_num_threads()
+    );
+    Ok(())
+}
