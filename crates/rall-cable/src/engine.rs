@@ -48,6 +48,14 @@ pub enum ProbeSpec {
     },
     /// A range variable of a point process.
     Point { point: PointId, var: String },
+    /// An ion variable at `sec(x)` (`ion` = "ca", var = E, Ci or Co).
+    Ion {
+        cell: CellId,
+        sec: SecId,
+        x: f64,
+        ion: String,
+        var: IonVar,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +109,7 @@ pub struct GroupBuilder {
     netcons: Vec<NetConRec>,
     probes: Vec<ProbeSpec>,
     ion_values: Vec<(String, IonVar, usize, f64)>,
+    remote: Vec<(u64, Option<PointId>, Vec<f64>, f64)>,
 }
 
 /// An ion variable settable per segment (`ena`, `nai`, `nao` in hoc).
@@ -319,6 +328,28 @@ impl GroupBuilder {
             delay,
         });
         Ok(NetConId(self.netcons.len() - 1))
+    }
+
+    /// A NetCon fed by the source with `gid` in another group of a [`Network`].
+    pub fn add_remote_netcon(
+        &mut self,
+        gid: u64,
+        target: Option<PointId>,
+        weight: Vec<f64>,
+        delay: f64,
+    ) -> Result<(), CableError> {
+        if delay.is_nan() || delay < 0.0 {
+            return Err(CableError::Model(format!(
+                "NetCon delay must be >= 0, got {delay}"
+            )));
+        }
+        if let Some(p) = target {
+            if p.0 >= self.points.len() {
+                return Err(CableError::Model(format!("no point process {}", p.0)));
+            }
+        }
+        self.remote.push((gid, target, weight, delay));
+        Ok(())
     }
 
     /// Set an ion variable in every segment of a section (hoc `sec.ena = 53`). Applied at build
@@ -571,6 +602,10 @@ impl GroupBuilder {
             let id = g.netcons.len() - 1;
             g.sources[nc.source.0].netcons.push(id);
         }
+        for (gid, target, weight, delay) in &self.remote {
+            let t = target.map(|p| point_slot[p.0]);
+            g.add_remote_netcon(*gid, t, weight.clone(), *delay);
+        }
         for p in &self.probes {
             let pr = match p {
                 ProbeSpec::V { cell, sec, x } => Probe::V(self.node(*cell, *sec, *x)?),
@@ -599,6 +634,20 @@ impl GroupBuilder {
                     }
                     Probe::Mech(mi, k, var.clone())
                 }
+                ProbeSpec::Ion {
+                    cell,
+                    sec,
+                    x,
+                    ion,
+                    var,
+                } => {
+                    let node = self.node(*cell, *sec, *x)?;
+                    let k =
+                        g.ions.iter().position(|i| i.name == *ion).ok_or_else(|| {
+                            CableError::Model(format!("no mechanism uses ion {ion}"))
+                        })?;
+                    Probe::Ion(k, *var, node)
+                }
                 ProbeSpec::Point { point, var } => {
                     let (mi, k) = point_slot.get(point.0).copied().ok_or_else(|| {
                         CableError::Model(format!("no point process {}", point.0))
@@ -623,6 +672,7 @@ impl GroupBuilder {
 enum Probe {
     V(usize),
     Mech(usize, usize, String),
+    Ion(usize, IonVar, usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -787,7 +837,8 @@ impl CellGroup {
         self.mechs.iter().map(|m| m.meta().name.clone()).collect()
     }
 
-    /// Add a NetCon fed by a source in another group (identified by gid).
+    /// Add a NetCon fed by a source in another group (identified by gid); `target` is
+    /// (mechanism set, instance). Prefer [`GroupBuilder::add_remote_netcon`].
     pub fn add_remote_netcon(
         &mut self,
         gid: u64,
@@ -1037,6 +1088,9 @@ impl CellGroup {
             let val = match p {
                 Probe::V(node) => self.v[*node],
                 Probe::Mech(m, i, var) => self.mechs[*m].get(var, *i).unwrap_or(f64::NAN),
+                Probe::Ion(k, IonVar::E, node) => self.ions[*k].e[*node],
+                Probe::Ion(k, IonVar::Ci, node) => self.ions[*k].ci[*node],
+                Probe::Ion(k, IonVar::Co, node) => self.ions[*k].co[*node],
             };
             self.traces[k].push(val);
         }

@@ -162,20 +162,16 @@ pub struct GeometryReport {
 /// Path distance from the origin `soma[0](0)` (or the first root's 0 end) to `sec(x)`:
 /// the length along the tree.
 pub fn path_distance(m: &Morphology, origin: SecId, sec: SecId, x: f64) -> f64 {
-    // distance from the origin section's 0 end to the 0 end of `sec`, along parents
-    // (origin is a root in every case BMTK uses)
-    let mut chain = Vec::new();
+    // NEURON's order: start with x*L of the section itself, then add the connection
+    // positions walking up to the root (origin is the root's 0 end in every case BMTK uses)
+    let _ = origin;
+    let mut d = x * m.sections[sec].length();
     let mut s = sec;
     while let Some(p) = m.sections[s].parent {
-        chain.push((p, m.sections[s].parent_x));
+        d += m.sections[s].parent_x * m.sections[p].length();
         s = p;
     }
-    let _ = origin;
-    let mut d = 0.0;
-    for &(p, px) in chain.iter().rev() {
-        d += px * m.sections[p].length();
-    }
-    d + x * m.sections[sec].length()
+    d
 }
 
 impl Morphology {

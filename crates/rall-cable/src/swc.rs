@@ -71,7 +71,7 @@ pub fn parse_swc(file: &str, text: &str) -> Result<Vec<SwcPoint>, SwcError> {
         let ty = int(vals[1], "type")?;
         let pid = int(vals[6], "parent id")?;
         for &v in &vals[2..6] {
-            if !v.is_finite() {
+            if !v.is_finite() || vals[5] < 0.0 {
                 return Err(SwcError::BadColumns {
                     file: file.into(),
                     line,

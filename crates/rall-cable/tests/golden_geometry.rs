@@ -1,6 +1,6 @@
 //! Geometry golden tests against NEURON 9.0.2 + BMTK 1.2.0 (validation/golden/cells).
 //! Pass criterion: section count, names, parents, nseg equal; L, area and ri within 1e-12
-//! relative; diam and distance within 1e-9 relative (see validation/golden/cells/README.md).
+//! relative; diam and distance exact (see validation/golden/cells/README.md).
 
 use std::path::PathBuf;
 
@@ -111,8 +111,8 @@ fn compare(tag: &str, got: &GeometryReport, want: &GeometryReport) -> Dev {
         d.l <= 1e-12 && d.area <= 1e-12 && d.ri <= 1e-12,
         "{tag}: {d:?}"
     );
-    // diam/distance are reported, not part of the acceptance; roundoff of a sum order
-    assert!(d.diam <= 1e-9 && d.dist <= 1e-9, "{tag}: {d:?}");
+    // diam and distance are not part of the acceptance, but match exactly too
+    assert!(d.diam == 0.0 && d.dist == 0.0, "{tag}: {d:?}");
     d
 }
 
