@@ -7,7 +7,7 @@
 //! minimum cross-group delay).
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use rall_nmodl::runtime::{IonArrays, IonUseInfo};
 use rall_nmodl::{Ctx, EventSink, ExecError, Globals, MechKind};
@@ -110,6 +110,7 @@ pub struct GroupBuilder {
     probes: Vec<ProbeSpec>,
     ion_values: Vec<(String, IonVar, usize, f64)>,
     remote: Vec<(u64, Option<PointId>, Vec<f64>, f64)>,
+    density_index: HashMap<(usize, usize), usize>,
 }
 
 /// An ion variable settable per segment (`ena`, `nai`, `nao` in hoc).
@@ -190,19 +191,17 @@ impl GroupBuilder {
         let off = c.node_offset;
         for j in 0..sn.nseg {
             let node = off + sn.first + j;
-            if let Some(d) = self
-                .density
-                .iter_mut()
-                .find(|d| d.ty == t && d.node == node)
-            {
-                d.values
-                    .extend(values.iter().map(|(n, v)| (n.to_string(), *v)));
-            } else {
-                self.density.push(DensityInsert {
-                    ty: t,
-                    node,
-                    values: values.iter().map(|(n, v)| (n.to_string(), *v)).collect(),
-                });
+            let vals = values.iter().map(|(n, v)| (n.to_string(), *v));
+            match self.density_index.get(&(t, node)) {
+                Some(&k) => self.density[k].values.extend(vals),
+                None => {
+                    self.density_index.insert((t, node), self.density.len());
+                    self.density.push(DensityInsert {
+                        ty: t,
+                        node,
+                        values: vals.collect(),
+                    });
+                }
             }
         }
         Ok(())
@@ -219,12 +218,13 @@ impl GroupBuilder {
         value: f64,
     ) -> Result<(), CableError> {
         let node = self.node(cell, sec, x)?;
-        let d = self
-            .density
-            .iter_mut()
-            .find(|d| d.node == node && self.types[d.ty].name() == mech)
+        let k = self
+            .types
+            .iter()
+            .position(|t| t.name() == mech)
+            .and_then(|t| self.density_index.get(&(t, node)).copied())
             .ok_or_else(|| CableError::Model(format!("{mech} is not inserted at node {node}")))?;
-        d.values.push((var.to_string(), value));
+        self.density[k].values.push((var.to_string(), value));
         Ok(())
     }
 
@@ -581,12 +581,19 @@ impl GroupBuilder {
             probes: Vec::new(),
             traces: Vec::new(),
             remote_netcons: Vec::new(),
+            remote_by_gid: HashMap::new(),
+            point_sources: HashMap::new(),
             steps: 0,
             pending: Vec::new(),
             roots: Vec::new(),
             spans: Vec::new(),
             cap: Vec::new(),
         };
+        for (k, src) in g.sources.iter().enumerate() {
+            if let SrcKind::Point(key) = src.kind {
+                g.point_sources.entry(key).or_default().push(k);
+            }
+        }
         let (roots, spans) = root_spans(&g.tree.parent);
         g.roots = roots;
         g.spans = spans;
@@ -796,6 +803,8 @@ pub struct CellGroup {
     traces: Vec<Vec<f64>>,
     /// NetCons fed by sources in other groups: (gid, netcon index).
     remote_netcons: Vec<(u64, usize)>,
+    remote_by_gid: HashMap<u64, Vec<usize>>,
+    point_sources: HashMap<(usize, usize), Vec<usize>>,
     steps: u64,
     pending: Vec<Emitted>,
     roots: Vec<usize>,
@@ -853,17 +862,13 @@ impl CellGroup {
         });
         let id = self.netcons.len() - 1;
         self.remote_netcons.push((gid, id));
+        self.remote_by_gid.entry(gid).or_default().push(id);
         id
     }
 
     /// Deliver a spike of a remote source `gid` at `time` to the NetCons that listen to it.
     pub fn receive_spike(&mut self, gid: u64, time: f64) {
-        let ids: Vec<usize> = self
-            .remote_netcons
-            .iter()
-            .filter(|(g, _)| *g == gid)
-            .map(|(_, k)| *k)
-            .collect();
+        let ids = self.remote_by_gid.get(&gid).cloned().unwrap_or_default();
         for k in ids {
             let te = time + self.netcons[k].delay;
             self.push(te, EvKind::NetCon(k));
@@ -921,9 +926,11 @@ impl CellGroup {
                     },
                 ),
                 Emitted::Event { inst, time } => {
-                    let srcs: Vec<usize> = (0..self.sources.len())
-                        .filter(|&s| self.sources[s].kind == SrcKind::Point((mech, inst)))
-                        .collect();
+                    let srcs = self
+                        .point_sources
+                        .get(&(mech, inst))
+                        .cloned()
+                        .unwrap_or_default();
                     for s in srcs {
                         self.spike(s, time);
                     }
