@@ -209,6 +209,10 @@ def main():
     ap.add_argument('--time-tol', type=float, default=0.0)
     ap.add_argument('--config', action='append', default=[])
     ap.add_argument('--description', default=None)
+    ap.add_argument('--only', action='append', default=[],
+                    help='only files whose path (relative to DIR) starts with this prefix (repeatable)')
+    ap.add_argument('--report-tol-for', action='append', default=[], metavar='FILE=TOL',
+                    help='per-report tolerance override, e.g. output/cai_report.h5=1e-11')
     args = ap.parse_args()
     base = os.path.abspath(args.dir)
     out_dir = os.path.dirname(os.path.abspath(args.out))
@@ -218,6 +222,8 @@ def main():
         for fn in sorted(files):
             full = os.path.join(root, fn)
             rel = os.path.relpath(full, base)
+            if args.only and not any(rel.startswith(p) for p in args.only):
+                continue
             ref_rel = None
             if args.reference_dir:
                 ref_rel = os.path.relpath(os.path.join(os.path.abspath(args.reference_dir), rel), out_dir)
@@ -235,7 +241,9 @@ def main():
                 if 'spikes' in keys:
                     entries.append(spikes_entry(base, rel, ref_rel, args.time_tol))
                 elif 'report' in keys:
-                    entries.append(report_entry(base, rel, ref_rel, args.report_tol))
+                    tol = dict((k, float(v)) for k, v in (x.split('=', 1) for x in args.report_tol_for)).get(
+                        rel, args.report_tol)
+                    entries.append(report_entry(base, rel, ref_rel, tol))
     for c in args.config:
         entries.append(config_entry(base, c))
     manifest = {'schema': 'rall-interop-manifest/1',
