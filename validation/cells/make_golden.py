@@ -22,13 +22,19 @@ CELLS = {
     'Pvalb_470522102_m': '472912177_fit.json',
     'Pvalb_469628681_m': '473862421_fit.json',
 }
+# small synthetic SWCs exercising Import3d rules the Allen cells do not (validation/cells/swc)
+SYNTHETIC = {
+    'soma3pt': '472363762_fit.json',
+    'somachain': '472363762_fit.json',
+}
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     script = os.path.join(HERE, 'cell_geometry.py')
-    for cell, fit in CELLS.items():
-        swc = os.path.join(COMP, 'morphologies', cell + '.swc')
+    cases = [(c, os.path.join(COMP, 'morphologies', c + '.swc'), f) for c, f in CELLS.items()]
+    cases += [(c, os.path.join(HERE, 'swc', c + '.swc'), f) for c, f in SYNTHETIC.items()]
+    for cell, swc, fit in cases:
         fitp = os.path.join(COMP, 'biophysical_neuron_models', fit)
         for variant in ('raw', 'plain', 'peri'):
             out = os.path.join(OUT, f'{cell}.{variant}.json')

@@ -18,6 +18,34 @@ const CELLS: &[(&str, &str)] = &[
     ("Pvalb_469628681_m", "473862421_fit.json"),
 ];
 
+/// Synthetic SWCs in validation/cells/swc (3-point soma, multi-point soma with interior and end
+/// children, axon from a dendrite).
+const SYNTHETIC: &[(&str, &str)] = &[
+    ("soma3pt", "472363762_fit.json"),
+    ("somachain", "472363762_fit.json"),
+];
+
+fn all_cases() -> Vec<(String, PathBuf, &'static str)> {
+    let mut v: Vec<(String, PathBuf, &'static str)> = CELLS
+        .iter()
+        .map(|(c, f)| {
+            (
+                c.to_string(),
+                root().join(format!("../shared/components/morphologies/{c}.swc")),
+                *f,
+            )
+        })
+        .collect();
+    v.extend(SYNTHETIC.iter().map(|(c, f)| {
+        (
+            c.to_string(),
+            root().join(format!("validation/cells/swc/{c}.swc")),
+            *f,
+        )
+    }));
+    v
+}
+
 fn load_golden(cell: &str, variant: &str) -> GeometryReport {
     let p = root().join(format!("validation/golden/cells/{cell}.{variant}.json"));
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| {
@@ -29,8 +57,7 @@ fn load_golden(cell: &str, variant: &str) -> GeometryReport {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad golden {}: {e}", p.display()))
 }
 
-fn load_cell(cell: &str) -> Morphology {
-    let p = root().join(format!("../shared/components/morphologies/{cell}.swc"));
+fn load_cell(p: &std::path::Path) -> Morphology {
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     read_swc(&p.display().to_string(), &text).unwrap()
 }
@@ -118,8 +145,9 @@ fn compare(tag: &str, got: &GeometryReport, want: &GeometryReport) -> Dev {
 
 #[test]
 fn raw_import3d_matches_neuron() {
-    for (cell, _) in CELLS {
-        let m = load_cell(cell);
+    for (cell, path, _) in all_cases() {
+        let cell = cell.as_str();
+        let m = load_cell(&path);
         compare(
             &format!("{cell}.raw"),
             &m.geometry_report(),
@@ -130,8 +158,9 @@ fn raw_import3d_matches_neuron() {
 
 #[test]
 fn plain_dl20_matches_neuron() {
-    for (cell, _) in CELLS {
-        let mut m = load_cell(cell);
+    for (cell, path, _) in all_cases() {
+        let cell = cell.as_str();
+        let mut m = load_cell(&path);
         m.set_nseg_by_dl(20.0).unwrap();
         compare(
             &format!("{cell}.plain"),
@@ -143,8 +172,9 @@ fn plain_dl20_matches_neuron() {
 
 #[test]
 fn perisomatic_dl20_matches_neuron() {
-    for (cell, fit) in CELLS {
-        let mut m = load_cell(cell);
+    for (cell, path, fit) in all_cases() {
+        let cell = cell.as_str();
+        let mut m = load_cell(&path);
         m.fix_axon_perisomatic().unwrap();
         let (ra, cm) = passive(fit);
         let cm: Vec<(&str, f64)> = cm.iter().map(|(s, c)| (s.as_str(), *c)).collect();
