@@ -58,7 +58,7 @@ fn load_golden(cell: &str, variant: &str) -> GeometryReport {
 }
 
 fn load_cell(p: &std::path::Path) -> Morphology {
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     read_swc(&p.display().to_string(), &text).unwrap()
 }
 
