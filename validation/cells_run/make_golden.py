@@ -25,6 +25,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, '..', 'common'))
 from cases import CASES, ICLAMP  # noqa: E402
 import h5json  # noqa: E402
+import config_json  # noqa: E402
 
 VENV = os.environ.get('REF_VENV', '/opt/ref')
 PY = os.path.join(VENV, 'bin', 'python')
@@ -148,6 +149,12 @@ def collect(name, scratch):
     summary['threshold_mV'] = -15.0
     summary['threshold_margin_mV'] = float(np.min(np.abs(vv + 15.0)))
     dump(summary, os.path.join(exp, 'summary.json'))
+    cwd = os.getcwd()
+    try:
+        os.chdir(g)
+        dump(config_json.resolved_config('config.json'), os.path.join(exp, 'config_resolved.json'))
+    finally:
+        os.chdir(cwd)
     for fn in ['synapses.json'] if c['input'] == 'thalamus' else ['cell_geometry.json']:
         shutil.copy2(os.path.join(scratch, 'dump', fn), os.path.join(exp, fn))
     with h5py.File(vr, 'r') as f:

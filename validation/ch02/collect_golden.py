@@ -18,6 +18,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
 import h5json  # noqa: E402
+import config_json  # noqa: E402
 
 COMPONENT_DIRS = ['morphologies', 'biophysical_neuron_models', 'synaptic_models', 'point_neuron_models']
 
@@ -203,6 +204,14 @@ def write_expected(golden, scratch):
              os.path.join(exp, '{}.json'.format(rep)))
 
     dump({k: v['root_attrs'] for k, v in sorted(h5files.items())}, os.path.join(exp, 'root_attrs.json'))
+
+    # what BMTK's bionet.Config resolves from the fixture's config.json (cwd = fixture dir)
+    cwd = os.getcwd()
+    try:
+        os.chdir(golden)
+        dump(config_json.resolved_config('config.json'), os.path.join(exp, 'config_resolved.json'))
+    finally:
+        os.chdir(cwd)
 
     # live-object dumps from the run (synapses, geometry)
     for fn in ['synapses.json', 'cell_geometry.json']:

@@ -17,10 +17,11 @@ default_mods = os.path.join(sys.prefix, 'lib', 'python%d.%d' % sys.version_info[
 ap.add_argument('--modfiles', default=os.environ.get('RALL_BMTK_MODFILES', default_mods))
 ap.add_argument('--out', default=os.path.join(here, '..', 'golden', 'mechs'))
 ap.add_argument('--scratch', default='/tmp/rall-mechs/bmtk')
+ap.add_argument('--features', default=os.path.join(here, '..', '..', 'crates', 'rall-nmodl', 'tests', 'mods'))
 args = ap.parse_args()
 
 scratch = args.scratch
-lib = os.path.join(scratch, 'x86_64', '.libs', 'libnrnmech.so')
+lib = os.path.join(scratch, 'x86_64', 'libnrnmech.so')
 if not os.path.exists(lib):
     os.makedirs(scratch, exist_ok=True)
     for f in os.listdir(args.modfiles):
@@ -28,12 +29,21 @@ if not os.path.exists(lib):
             shutil.copy(os.path.join(args.modfiles, f), scratch)
     subprocess.check_call([os.path.join(sys.prefix, 'bin', 'nrnivmodl'), '.'], cwd=scratch,
                           stdout=subprocess.DEVNULL)
-if not os.path.exists(lib):
-    lib = os.path.join(scratch, 'x86_64', 'libnrnmech.so')
+
+# our own one-feature test mods (crates/rall-nmodl/tests/mods), compiled separately
+fscratch = args.scratch + '-features'
+flib = os.path.join(fscratch, 'x86_64', 'libnrnmech.so')
+os.makedirs(fscratch, exist_ok=True)
+for f in os.listdir(args.features):
+    if f.endswith('.mod'):
+        shutil.copy(os.path.join(args.features, f), fscratch)
+subprocess.check_call([os.path.join(sys.prefix, 'bin', 'nrnivmodl'), '.'], cwd=fscratch,
+                      stdout=subprocess.DEVNULL)
 
 import neuron
 from neuron import h
 h.nrn_load_dll(lib)
+h.nrn_load_dll(flib)
 h.load_file('stdrun.hoc')
 
 ALLEN_GBAR = {  # conductances chosen to exercise each channel in one compartment
@@ -94,7 +104,41 @@ CASES.append(dict(name='builtin_intfire1', mechanisms=[('pas', {'g': 1e-4, 'e': 
                                    source=dict(type='NetStim', params={'start': 3.0, 'interval': 4.1, 'number': 15, 'noise': 0.0}),
                                    delay=1.0, weight=0.4)]))
 
-ION_VARS = {'na': ['ena', 'nai', 'ina'], 'k': ['ek', 'ki', 'ik'], 'ca': ['eca', 'cai', 'ica']}
+SPIKY = [('pas', {'g': 3e-5, 'e': -80.0}), ('NaTs', {'gbar': 0.5}), ('Kv3_1', {'gbar': 0.3})]
+IC = [dict(delay=5.0, dur=50.0, amp=0.25)]
+FEATURES = [
+    dict(name='feature_global', mechanisms=[('pas', {'g': 3e-5, 'e': -80.0}), ('fglob', {'gbar': 3e-4})],
+         globals={'k_fglob': 3.0, 'erev_fglob': -50.0}, iclamp=[dict(delay=5.0, dur=50.0, amp=0.05)]),
+    dict(name='feature_proc', mechanisms=SPIKY + [('fproc', {'gbar': 0.01})], section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_vwrite', mechanisms=SPIKY + [('fvw', {})], section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_special', mechanisms=[('pas', {'g': 3e-5, 'e': -80.0}), ('fspec', {})], celsius=30.0,
+         iclamp=[dict(delay=5.0, dur=50.0, amp=0.05)]),
+    dict(name='feature_units', mechanisms=[('pas', {'g': 3e-5, 'e': -80.0}), ('funits', {})],
+         iclamp=[dict(delay=5.0, dur=50.0, amp=0.05)]),
+    dict(name='feature_exp', mechanisms=SPIKY + [('fexp', {})], section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_cnexp', mechanisms=SPIKY + [('fcnexp', {})], section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_derivimplicit', mechanisms=SPIKY + [('fdimp', {})], section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_cnexp_fallback', mechanisms=SPIKY + [('ffall', {})], section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_kinetic', mechanisms=[('pas', {'g': 3e-5, 'e': -80.0}), ('NaTs', {'gbar': 0.5}), ('fkin', {})],
+         section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_linear', mechanisms=[('pas', {'g': 3e-5, 'e': -80.0}), ('Kv3_1', {'gbar': 0.3}), ('flin', {})],
+         section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_table', mechanisms=SPIKY + [('ftab', {})], globals={'sh_ftab': 5.0},
+         section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_ion', mechanisms=[('pas', {'g': 3e-5, 'e': -80.0}), ('Ca_HVA', {'gbar': 5e-4}), ('fion', {})],
+         iclamp=[dict(delay=5.0, dur=50.0, amp=0.1)], ions=['na', 'ca', 'xx']),
+    dict(name='feature_point', mechanisms=[('pas', {'g': 1e-4, 'e': -70.0}), ('hh', {})], ions=['na', 'k', 'ca'],
+         synapses=[dict(type='FPoint', params={'tau': 3.0}, delay=0.5, weight=0.003,
+                        source=dict(type='VecStim', times=[3.0, 12.5, 12.6, 40.0, 41.0125, 70.0]))]),
+    dict(name='feature_artcell', mechanisms=[('pas', {'g': 1e-4, 'e': -70.0})],
+         artificial=[dict(type='FArt', params={'thresh': 1.0, 'period': 3.0}, delay=1.0, weight=0.45,
+                          source=dict(type='NetStim', params={'start': 2.0, 'interval': 1.7, 'number': 40, 'noise': 0.0}))]),
+]
+for f in FEATURES:
+    f.setdefault('tstop', 50.0)  # one-feature cases: 50 ms keeps the golden set small
+CASES += FEATURES
+
+ION_VARS = {'xx': ['exx', 'ixx'], 'na': ['ena', 'ina'], 'k': ['ek', 'ik'], 'ca': ['eca', 'cai', 'ica', 'cao']}
 USES = {'NaTs': 'na', 'NaTa': 'na', 'Nap': 'na', 'NaV': 'na', 'Kv3_1': 'k', 'Kv2like': 'k', 'Kd': 'k', 'K_P': 'k',
         'K_T': 'k', 'Im': 'k', 'Im_v2': 'k', 'SK': 'kca', 'Ca_HVA': 'ca', 'Ca_LVA': 'ca', 'CaDynamics': 'ca', 'hh': 'nak'}
 
@@ -118,6 +162,8 @@ def run(case):
         for ion in {'na': ['na'], 'k': ['k'], 'ca': ['ca'], 'kca': ['k', 'ca'], 'nak': ['na', 'k']}.get(USES.get(name, ''), []):
             if ion not in ions:
                 ions.append(ion)
+    if 'ions' in case:
+        ions = list(case['ions'])
     for k, val in case.get('section_ions', {}).items():
         setattr(s, k, val)
     for name, params in case['mechanisms']:
@@ -131,10 +177,6 @@ def run(case):
                 if kind == 3 or full.startswith('g') and kind == 2 and False:
                     cols.append(full)
                     refs.append(getattr(seg, '_ref_' + full))
-    for ion in ions:
-        for var in ION_VARS[ion]:
-            cols.append(var)
-            refs.append(getattr(seg, '_ref_' + var))
     keep = []
     stims = []
     for st in case.get('iclamp', []):
@@ -177,15 +219,33 @@ def run(case):
             cols.append('%s.%s' % (tag, nm[0])); refs.append(getattr(target, '_ref_' + nm[0]))
         for extra in (['i'] if not is_art else ['m']):
             cols.append('%s.%s' % (tag, extra)); refs.append(getattr(target, '_ref_' + extra))
+    for ion in ions:
+        for var in ION_VARS[ion]:
+            cols.append(var)
+            refs.append(getattr(seg, '_ref_' + var))
     vecs = []
     for r in refs:
         vv = h.Vector(); vv.record(r); vecs.append(vv)
     h.dt = dt
     h.celsius = celsius
+    for k, val in case.get('globals', {}).items():
+        setattr(h, k, val)
     h.finitialize(v_init)
     h.continuerun(tstop)
     data = np.array([np.array(vv) for vv in vecs]).T.astype('<f8')
+    # columns that never change are stored once, in "constants" (still checked at every row)
+    constants = {}
+    keepc = []
+    for j, c in enumerate(cols):
+        if c not in ('v',) and np.all(data[:, j] == data[0, j]):
+            constants[c] = float(data[0, j])
+        else:
+            keepc.append(j)
+    keepc = [j for j in keepc if cols[j] != 't']  # t is recomputed by accumulation; checked via rows
+    cols = [cols[j] for j in keepc]
+    data = np.ascontiguousarray(data[:, keepc])
     out = dict(case)
+    out['constants'] = constants
     out.update(dt=dt, tstop=tstop, celsius=celsius, v_init=v_init, geometry=geom, columns=cols,
                rows=int(data.shape[0]), events={k: list(v) for k, v in events.items()},
                provenance=dict(neuron=neuron.__version__, bmtk_modfiles=args.modfiles,
@@ -195,10 +255,13 @@ def run(case):
     with open(os.path.join(args.out, case['name'] + '.json'), 'w') as f:
         json.dump(out, f, indent=1)
     data.tofile(os.path.join(args.out, case['name'] + '.bin'))
-    print('%-24s rows=%d cols=%d vmax=%.2f' % (case['name'], data.shape[0], data.shape[1], data[:, 1].max()))
+    if 'ions' in out: out['ions'] = list(out['ions'])
+    print('%-24s rows=%d cols=%d vmax=%.2f' % (case['name'], data.shape[0], data.shape[1], data[:, cols.index('v')].max()))
     h.delete_section(sec=s)
     del keep, stims
 
 
+only = set(os.environ.get('RALL_GOLDEN_ONLY', '').split(',')) - {''}
 for c in CASES:
-    run(c)
+    if not only or c['name'] in only:
+        run(c)

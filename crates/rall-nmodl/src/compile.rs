@@ -662,12 +662,22 @@ impl<'p> Sema<'p> {
                 .iter()
                 .filter(|s| matches!(s, Stmt::Solve { .. }))
                 .collect();
-            if !solves.is_empty() && self.kind != MechKind::Artificial {
+            // without currents, nocmodl runs the other BREAKPOINT statements in nrn_state,
+            // after the SOLVEs
+            let rest: Vec<Stmt> = if self.currents.is_empty() {
+                bp.iter().filter(|s| !matches!(s, Stmt::Solve { .. })).cloned().collect()
+            } else {
+                vec![]
+            };
+            if (!solves.is_empty() || !rest.is_empty()) && self.kind != MechKind::Artificial {
                 let mut g = Gen::new(self, KKind::State);
                 g.prologue_common()?;
                 for s in solves {
                     g.solve(s)?;
                 }
+                g.scopes.push(HashMap::new());
+                g.stmts(&rest)?;
+                g.scopes.pop();
                 g.epilogue_state();
                 let (k, n) = g.finish();
                 nregs = nregs.max(n);

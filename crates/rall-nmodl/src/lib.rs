@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod builtins;
+pub mod check;
 pub mod compile;
 pub mod error;
 pub mod lexer;
@@ -16,6 +17,7 @@ pub(crate) mod solvers;
 pub(crate) mod symb;
 pub(crate) mod vm;
 
+pub use check::{check_file, check_files, MechanismSummary};
 pub use error::{ExecError, Loc, NmodlError};
 pub use runtime::{
     memb_order, nernst, promote_style, Ctx, EventSink, Globals, IonArrays, MechInstances, MechKind,

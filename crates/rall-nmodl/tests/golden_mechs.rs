@@ -10,7 +10,12 @@ const TOL: f64 = 1e-9;
 
 fn catalogue() -> Catalogue {
     let mut cat = Catalogue::builtin();
-    let dir = common::bmtk_modfiles();
+    load_dir(&mut cat, &common::bmtk_modfiles());
+    load_dir(&mut cat, &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mods"));
+    cat
+}
+
+fn load_dir(cat: &mut Catalogue, dir: &std::path::Path) {
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -20,7 +25,6 @@ fn catalogue() -> Catalogue {
     for f in files {
         cat.load_file(&f).unwrap_or_else(|e| panic!("{e}"));
     }
-    cat
 }
 
 fn check(name: &str) {
@@ -71,4 +75,19 @@ golden! {
     builtin_seclamp => "builtin_seclamp",
     builtin_syn => "builtin_syn",
     builtin_intfire1 => "builtin_intfire1",
+    feature_global => "feature_global",
+    feature_proc => "feature_proc",
+    feature_vwrite => "feature_vwrite",
+    feature_special => "feature_special",
+    feature_units => "feature_units",
+    feature_exp => "feature_exp",
+    feature_cnexp => "feature_cnexp",
+    feature_derivimplicit => "feature_derivimplicit",
+    feature_cnexp_fallback => "feature_cnexp_fallback",
+    feature_kinetic => "feature_kinetic",
+    feature_linear => "feature_linear",
+    feature_table => "feature_table",
+    feature_ion => "feature_ion",
+    feature_point => "feature_point",
+    feature_artcell => "feature_artcell",
 }

@@ -582,6 +582,12 @@ pub fn run_case(cat: &Catalogue, case: &Case) -> Vec<(String, f64, usize)> {
     let mut sim = Sim::new(cat, &case.json);
     sim.finitialize(num(&case.json["v_init"]));
     let nc = case.columns.len();
+    let consts: Vec<(String, f64)> = case.json["constants"]
+        .as_object()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), num(v))).collect())
+        .unwrap_or_default();
+    let mut cmax = vec![0.0f64; consts.len()];
+    let mut csame = vec![0usize; consts.len()];
     let mut maxd = vec![0.0f64; nc];
     let mut same = vec![0usize; nc];
     for r in 0..case.rows {
@@ -601,6 +607,14 @@ pub fn run_case(cat: &Catalogue, case: &Case) -> Vec<(String, f64, usize)> {
                 same[c] += 1;
             }
         }
+        for (c, (col, theirs)) in consts.iter().enumerate() {
+            let ours = sim.column(col);
+            let d = (ours - theirs).abs();
+            cmax[c] = if d.is_nan() { f64::INFINITY } else { cmax[c].max(d) };
+            if ours.to_bits() == theirs.to_bits() {
+                csame[c] += 1;
+            }
+        }
     }
     // event times (spike outputs)
     let mut out: Vec<(String, f64, usize)> = case
@@ -611,6 +625,9 @@ pub fn run_case(cat: &Catalogue, case: &Case) -> Vec<(String, f64, usize)> {
         .zip(same)
         .map(|((a, b), c)| (a, b, c))
         .collect();
+    for (k, (col, _)) in consts.iter().enumerate() {
+        out.push((format!("{col} (constant)"), cmax[k], csame[k]));
+    }
     if let Some(ev) = case.json["events"].as_object() {
         for (tag, times) in ev {
             let theirs: Vec<f64> = times.as_array().unwrap().iter().map(num).collect();
