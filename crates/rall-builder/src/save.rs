@@ -233,11 +233,10 @@ impl NetworkBuilder {
         target: &str,
         name: Option<&str>,
     ) -> Result<Option<EdgePopulation>, BuilderError> {
-        let tables: Vec<EdgeTable> = self
+        let tables: Vec<&EdgeTable> = self
             .edge_tables()?
             .iter()
             .filter(|t| t.source_network == source && t.target_network == target)
-            .cloned()
             .collect();
         Ok(collate(&tables, source, target, name))
     }
@@ -375,12 +374,12 @@ fn pool_network<'a>(sel: &'a crate::Selection, own: &'a str) -> &'a str {
 
 /// Collate edge tables of one network pair into an edges population.
 pub(crate) fn collate(
-    tables: &[EdgeTable],
+    tables: &[&EdgeTable],
     source: &str,
     target: &str,
     name: Option<&str>,
 ) -> Option<EdgePopulation> {
-    let n: usize = tables.iter().map(EdgeTable::n_edges).sum();
+    let n: usize = tables.iter().map(|t| t.n_edges()).sum();
     if n == 0 {
         return None;
     }

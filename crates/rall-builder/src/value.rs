@@ -428,46 +428,7 @@ impl From<Vec<[f64; 3]>> for Column {
 }
 
 /// Python/numpy `repr` of a float (shortest round trip; scientific below 1e-4 and from 1e16).
-pub fn python_float_repr(v: f64) -> String {
-    if v.is_nan() {
-        return "nan".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if v == 0.0 {
-        return if v.is_sign_negative() { "-0.0" } else { "0.0" }.into();
-    }
-    let s = format!("{v:e}");
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let sign = if mant.starts_with('-') { "-" } else { "" };
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    let n = digits.len() as i32;
-    if (-4..16).contains(&exp) {
-        let body = if exp >= n - 1 {
-            format!("{}{}.0", digits, "0".repeat((exp - (n - 1)) as usize))
-        } else if exp >= 0 {
-            let (a, b) = digits.split_at((exp + 1) as usize);
-            format!("{a}.{b}")
-        } else {
-            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-        };
-        format!("{sign}{body}")
-    } else {
-        let (a, b) = digits.split_at(1);
-        let m = if b.is_empty() {
-            a.to_string()
-        } else {
-            format!("{a}.{b}")
-        };
-        format!(
-            "{sign}{m}e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.abs()
-        )
-    }
-}
+pub use rall_sonata::pyfmt::py_float as python_float_repr;
 
 #[cfg(test)]
 mod tests {

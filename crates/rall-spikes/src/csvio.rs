@@ -6,49 +6,7 @@ use std::path::Path;
 
 /// Format a float as Python/numpy `repr` does (shortest round-trip digits; scientific notation
 /// below 1e-4 and from 1e16, with a two-digit signed exponent).
-pub fn python_float_repr(v: f64) -> String {
-    if v.is_nan() {
-        return "nan".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if v == 0.0 {
-        return if v.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    // Rust's `{:e}` gives the shortest round-trip digits, e.g. "5.503e1", "-1e-5".
-    let s = format!("{v:e}");
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    let sign = if neg { "-" } else { "" };
-    if (-4..16).contains(&exp) {
-        let n = digits.len() as i32;
-        let body = if exp >= n - 1 {
-            format!("{}{}.0", digits, "0".repeat((exp - (n - 1)) as usize))
-        } else if exp >= 0 {
-            let (a, b) = digits.split_at((exp + 1) as usize);
-            format!("{a}.{b}")
-        } else {
-            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-        };
-        format!("{sign}{body}")
-    } else {
-        let (a, b) = digits.split_at(1);
-        let m = if b.is_empty() {
-            a.to_string()
-        } else {
-            format!("{a}.{b}")
-        };
-        let es = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{m}e{es}{:02}", exp.abs())
-    }
-}
+pub use rall_sonata::pyfmt::py_float as python_float_repr;
 
 fn io_err(path: &Path, source: std::io::Error) -> SpikeError {
     SpikeError::Io {
