@@ -1359,6 +1359,17 @@ impl<'s, 'p> Gen<'s, 'p> {
                 p,
             );
             let one_minus = Expr::Bin(BinOp::Sub, Box::new(Expr::Num(1.0, p)), Box::new(e), p);
+            if symb::depends(&a, s) {
+                // polynomial in the state: nocmodl linearises and drops the constant term,
+                // emitting s + (1 - exp(dt*A(s)))*(-s)
+                let neg = Expr::Neg(Box::new(var.clone()), p);
+                return Expr::Bin(
+                    BinOp::Add,
+                    Box::new(var),
+                    Box::new(Expr::Bin(BinOp::Mul, Box::new(one_minus), Box::new(neg), p)),
+                    p,
+                );
+            }
             let ratio = Expr::Bin(
                 BinOp::Div,
                 Box::new(Expr::Neg(Box::new(b), p)),

@@ -537,6 +537,14 @@ impl Mechanism {
     pub fn meta(&self) -> &MechMeta {
         &self.0.meta
     }
+    /// Internal representation, for debugging.
+    #[doc(hidden)]
+    pub fn debug_dump(&self) -> String {
+        match &self.0.backend {
+            Backend::Vm(c) => format!("{c:#?}"),
+            Backend::VecStim => "native VecStim".into(),
+        }
+    }
     /// Name (suffix).
     pub fn name(&self) -> &str {
         &self.0.meta.name

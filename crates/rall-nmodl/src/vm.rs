@@ -902,29 +902,41 @@ impl Compiled {
                 .map(|k| regs[sys.derivs[k] as usize * LANES + lane] - (x[k] - saved[k]) / dt)
                 .collect())
         };
+        // scopmath's newton: Jacobian by central differences perturbing x in place, rebuilt
+        // while the relative change exceeds MAXCHANGE; convergence needs change <= CONVERGE
+        // and max |F| <= ZERO after the update.
+        const MAXCHANGE: f64 = 0.05;
+        const CONVERGE: f64 = 1e-6;
+        const ZERO: f64 = 1e-8;
+        const MAXITERS: usize = 50;
         let mut x = saved.clone();
         let mut ok = false;
         let mut jac = vec![0.0; ns * ns];
-        let mut rebuild = true;
-        for _iter in 0..50 {
-            let f = eval(&x, regs, m, env)?;
-            if rebuild {
+        let mut lu = vec![0.0; ns * ns];
+        let mut value = vec![0.0; ns];
+        let mut change = 1.0f64;
+        let mut count = 0usize;
+        loop {
+            if change > MAXCHANGE {
                 for j in 0..ns {
-                    let h = (0.02 * x[j]).abs().max(1e-6);
-                    let mut xp = x.clone();
-                    xp[j] = x[j] + h;
-                    let fp = eval(&xp, regs, m, env)?;
-                    let mut xm = x.clone();
-                    xm[j] = x[j] - h;
-                    let fm = eval(&xm, regs, m, env)?;
+                    let inc = (0.02 * x[j]).abs().max(1e-6);
+                    x[j] += inc;
+                    let hi = eval(&x, regs, m, env)?;
+                    x[j] -= 2.0 * inc;
+                    let lo = eval(&x, regs, m, env)?;
                     for i in 0..ns {
-                        jac[i * ns + j] = (fp[i] - fm[i]) / (2.0 * h);
+                        jac[i * ns + j] = (hi[i] - lo[i]) / (2.0 * inc);
                     }
+                    x[j] += inc;
+                }
+                let f = eval(&x, regs, m, env)?;
+                for i in 0..ns {
+                    value[i] = -f[i];
                 }
             }
-            let mut a = jac.clone();
-            let mut b: Vec<f64> = f.iter().map(|v| -v).collect();
-            if crate::solvers::gauss(&mut a, &mut b, ns).is_err() {
+            lu.copy_from_slice(&jac);
+            let mut delta = value.clone();
+            if crate::solvers::gauss(&mut lu, &mut delta, ns).is_err() {
                 env.base = obase;
                 env.n = on;
                 return Err(ExecError::Singular {
@@ -933,20 +945,28 @@ impl Compiled {
                     instance: obase + lane,
                 });
             }
-            let mut maxchange: f64 = 0.0;
+            change = 0.0;
             for i in 0..ns {
-                let rel = if x[i] != 0.0 {
-                    (b[i] / x[i]).abs()
-                } else {
-                    b[i].abs()
-                };
-                maxchange = maxchange.max(rel);
-                x[i] += b[i];
+                if x[i].abs() > ZERO {
+                    let t = (delta[i] / x[i]).abs();
+                    if t > change {
+                        change = t;
+                    }
+                }
+                x[i] += delta[i];
             }
-            rebuild = maxchange > 0.05;
-            let fmax = f.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-            if maxchange <= 1e-6 && fmax <= 1e-8 {
+            let f = eval(&x, regs, m, env)?;
+            let mut max_dev = 0.0f64;
+            for i in 0..ns {
+                value[i] = -f[i];
+                max_dev = max_dev.max(value[i].abs());
+            }
+            if change <= CONVERGE && max_dev <= ZERO {
                 ok = true;
+                break;
+            }
+            count += 1;
+            if count >= MAXITERS {
                 break;
             }
         }

@@ -316,6 +316,12 @@ impl Sim {
                 weights,
             });
         }
+        if let Some(o) = case.get("globals").and_then(|x| x.as_object()) {
+            for (k, val) in o {
+                let ok = types.iter_mut().any(|t| t.set_global(k, num(val)));
+                assert!(ok, "no global {k}");
+            }
+        }
         let g = Globals {
             t: 0.0,
             dt: num(&case["dt"]),
