@@ -42,12 +42,28 @@ impl MechanismSummary {
             name: meta.name.clone(),
             kind: meta.kind,
             ions: meta.ions.clone(),
-            parameters: meta.range.iter().filter(|r| r.role == VarRole::Parameter).cloned().collect(),
+            parameters: meta
+                .range
+                .iter()
+                .filter(|r| r.role == VarRole::Parameter)
+                .cloned()
+                .collect(),
             globals: meta.globals.clone(),
-            states: meta.range.iter().filter(|r| r.role == VarRole::State).cloned().collect(),
+            states: meta
+                .range
+                .iter()
+                .filter(|r| r.role == VarRole::State)
+                .cloned()
+                .collect(),
             solve_methods: meta.solve_methods.clone(),
-            native: matches!(m.0.backend, crate::runtime::Backend::VecStim).then(|| "VecStim".to_string()),
-            currents: meta.nonspecific.iter().chain(&meta.electrode).cloned().collect(),
+            native: matches!(m.0.backend, crate::runtime::Backend::VecStim)
+                .then(|| "VecStim".to_string()),
+            currents: meta
+                .nonspecific
+                .iter()
+                .chain(&meta.electrode)
+                .cloned()
+                .collect(),
             net_receive: meta.net_receive_arity,
         }
     }
@@ -69,7 +85,13 @@ impl fmt::Display for MechanismSummary {
             writeln!(f, "  recognised as {n} (native implementation)")?;
         }
         for i in &self.ions {
-            write!(f, "  ion {}: read [{}] write [{}]", i.ion, i.reads.join(", "), i.writes.join(", "))?;
+            write!(
+                f,
+                "  ion {}: read [{}] write [{}]",
+                i.ion,
+                i.reads.join(", "),
+                i.writes.join(", ")
+            )?;
             if let Some(v) = i.valence {
                 write!(f, " valence {v}")?;
             }
@@ -79,10 +101,23 @@ impl fmt::Display for MechanismSummary {
             writeln!(f, "  currents: {}", self.currents.join(", "))?;
         }
         for p in &self.parameters {
-            writeln!(f, "  parameter {} = {}{}", p.name, p.default, units(&p.units))?;
+            writeln!(
+                f,
+                "  parameter {} = {}{}",
+                p.name,
+                p.default,
+                units(&p.units)
+            )?;
         }
         for g in &self.globals {
-            writeln!(f, "  global {} = {}{}{}", g.name, g.default, units(&g.units), if g.assigned { " [assigned]" } else { "" })?;
+            writeln!(
+                f,
+                "  global {} = {}{}{}",
+                g.name,
+                g.default,
+                units(&g.units),
+                if g.assigned { " [assigned]" } else { "" }
+            )?;
         }
         for s in &self.states {
             writeln!(f, "  state {}{}", s.name, units(&s.units))?;
@@ -99,7 +134,10 @@ impl fmt::Display for MechanismSummary {
 
 /// Parse, analyse and compile one file.
 pub fn check_file(path: &Path) -> Result<MechanismSummary, NmodlError> {
-    let text = std::fs::read_to_string(path).map_err(|e| NmodlError::Io { file: path.display().to_string(), source: e })?;
+    let text = std::fs::read_to_string(path).map_err(|e| NmodlError::Io {
+        file: path.display().to_string(),
+        source: e,
+    })?;
     let m = crate::compile::compile(&path.display().to_string(), &text)?;
     Ok(MechanismSummary::of(path, &m))
 }

@@ -665,7 +665,10 @@ impl<'p> Sema<'p> {
             // without currents, nocmodl runs the other BREAKPOINT statements in nrn_state,
             // after the SOLVEs
             let rest: Vec<Stmt> = if self.currents.is_empty() {
-                bp.iter().filter(|s| !matches!(s, Stmt::Solve { .. })).cloned().collect()
+                bp.iter()
+                    .filter(|s| !matches!(s, Stmt::Solve { .. }))
+                    .cloned()
+                    .collect()
             } else {
                 vec![]
             };

@@ -162,7 +162,13 @@ pub fn kinetic(
     let linear = sys.reactions.iter().all(|r| {
         r.lhs.iter().map(|x| x.1).sum::<u32>() <= 1 && r.rhs.iter().map(|x| x.1).sum::<u32>() <= 1
     });
-    let (dt, outer) = if sys.steady { (1e9, 7) } else { (dt, 1) };
+    // STEADYSTATE (scopmath `_ss_sparse`): dt = 1e9; a linear scheme is iterated as a
+    // non-linear one (clipping, until converged); a non-linear one must converge 7 times.
+    let (dt, outer, iterate) = if sys.steady {
+        (1e9, if linear { 1 } else { 7 }, true)
+    } else {
+        (dt, 1, !linear)
+    };
     let dt1 = 1.0 / dt;
     for lane in 0..nl {
         for _ in 0..outer {
@@ -177,12 +183,12 @@ pub fn kinetic(
                 let mut err = 0.0;
                 for i in 0..n {
                     s[i] += v2[i];
-                    if !linear && s[i] < 0.0 {
+                    if iterate && s[i] < 0.0 {
                         s[i] = 0.0;
                     }
                     err += v2[i].abs();
                 }
-                if linear || err <= 1e-6 {
+                if !iterate || err <= 1e-6 {
                     break;
                 }
             }

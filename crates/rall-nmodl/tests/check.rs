@@ -4,7 +4,11 @@ use rall_nmodl::{check_files, MechKind, NmodlError};
 #[test]
 fn check_bmtk_mods() {
     let dir = common::bmtk_modfiles();
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "mod")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "mod"))
+        .collect();
     files.sort();
     assert_eq!(files.len(), 17);
     let res = check_files(&files);
@@ -21,10 +25,17 @@ fn check_bmtk_mods() {
     }
     assert_eq!(density, 16);
     let nats = res.iter().flatten().find(|s| s.name == "NaTs").unwrap();
-    assert!(nats.parameters.iter().any(|p| p.name == "gbar" && p.default == 1e-5));
+    assert!(nats
+        .parameters
+        .iter()
+        .any(|p| p.name == "gbar" && p.default == 1e-5));
     assert!(nats.globals.iter().any(|g| g.name == "malphaF"));
     assert_eq!(nats.solve_methods, vec!["cnexp"]);
-    let cad = res.iter().flatten().find(|s| s.name == "CaDynamics").unwrap();
+    let cad = res
+        .iter()
+        .flatten()
+        .find(|s| s.name == "CaDynamics")
+        .unwrap();
     assert_eq!(cad.ions[0].writes, vec!["cai"]);
 }
 
@@ -33,7 +44,11 @@ fn syntax_error_has_location() {
     let dir = std::env::temp_dir().join("rall-nmodl-check-test");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("bad.mod");
-    std::fs::write(&f, "NEURON {\n  SUFFIX bad\n}\nPARAMETER {\n  g = 1\n}\nBREAKPOINT {\n  g = (1 + \n}\n").unwrap();
+    std::fs::write(
+        &f,
+        "NEURON {\n  SUFFIX bad\n}\nPARAMETER {\n  g = 1\n}\nBREAKPOINT {\n  g = (1 + \n}\n",
+    )
+    .unwrap();
     let r = check_files(&[&f]);
     let e = r[0].as_ref().unwrap_err();
     assert!(matches!(e, NmodlError::Syntax { .. }));

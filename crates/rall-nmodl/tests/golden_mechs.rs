@@ -11,7 +11,10 @@ const TOL: f64 = 1e-9;
 fn catalogue() -> Catalogue {
     let mut cat = Catalogue::builtin();
     load_dir(&mut cat, &common::bmtk_modfiles());
-    load_dir(&mut cat, &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mods"));
+    load_dir(
+        &mut cat,
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mods"),
+    );
     cat
 }
 

@@ -616,7 +616,11 @@ pub fn run_case(cat: &Catalogue, case: &Case) -> Vec<(String, f64, usize)> {
         for (c, (col, theirs)) in consts.iter().enumerate() {
             let ours = sim.column(col);
             let d = (ours - theirs).abs();
-            cmax[c] = if d.is_nan() { f64::INFINITY } else { cmax[c].max(d) };
+            cmax[c] = if d.is_nan() {
+                f64::INFINITY
+            } else {
+                cmax[c].max(d)
+            };
             if ours.to_bits() == theirs.to_bits() {
                 csame[c] += 1;
             }
