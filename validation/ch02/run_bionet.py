@@ -69,7 +69,8 @@ def dump_synapses(net, cells):
                 'tau2': float(syn.tau2) if hasattr(syn, 'tau2') else None,
                 'e': float(syn.e) if hasattr(syn, 'e') else None,
             })
-            h.pop_section()  # syn.get_loc() pushes the section
+            h.pop_section()  # syn.get_loc() pushes the section ...
+            h.pop_section()  # ... and so does nc.postloc()
         # candidate segments BMTK drew from, per (target_sections, distance_range) it cached
         cands = []
         for (names, drange), (ix, p) in cell.morphology._trg_segs_cache.items():
