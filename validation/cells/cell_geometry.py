@@ -4,6 +4,8 @@ usage: /opt/ref/bin/python cell_geometry.py SWC VARIANT OUT_JSON [FIT_JSON] [--p
   VARIANT: raw   Biophys1 template only (Import3d_SWC_read + Import3d_GUI.instantiate), nseg 1
            plain raw + BMTK's Morphology.set_segment_dl(20)   (BioCell does this for every cell)
            peri  raw + BMTK's own aibs_perisomatic(hobj, None, fit) + set_segment_dl(20)
+           allax raw + BMTK's own fix_axon_allactive(hobj) + set_segment_dl(20) (the geometric
+                 part of aibs_allactive; Ra/cm stay at NEURON's defaults)
 Output (OUT_JSON): the `rall cell --json` format of issue 5, floats written with Python repr (exact).
 Run each case in its own process: define_shape() is global to the NEURON instance.
 Needs NRNMECH_LIB pointing at a libnrnmech.so built from BMTK's example modfiles (for 'peri').
@@ -27,7 +29,7 @@ def main():
     h.load_file('stdrun.hoc')
     h.load_file('import3d.hoc')
     h.load_file(os.path.join(BIONET, 'default_templates', 'Biophys1.hoc'))
-    from bmtk.simulator.bionet.default_setters.cell_models import aibs_perisomatic
+    from bmtk.simulator.bionet.default_setters.cell_models import aibs_perisomatic, fix_axon_allactive
     from bmtk.simulator.bionet.morphology import Morphology
 
     hobj = h.Biophys1(swc)
@@ -35,7 +37,9 @@ def main():
         with open(args[3]) as f:
             fit = json.load(f)
         aibs_perisomatic(hobj, None, fit)
-    if variant in ('plain', 'peri'):
+    if variant == 'allax':
+        fix_axon_allactive(hobj)
+    if variant in ('plain', 'peri', 'allax'):
         Morphology(hobj).set_segment_dl(20.0)
 
     secs = list(hobj.all)

@@ -36,7 +36,7 @@ def main():
     cases += [(c, os.path.join(HERE, 'swc', c + '.swc'), f) for c, f in SYNTHETIC.items()]
     for cell, swc, fit in cases:
         fitp = os.path.join(COMP, 'biophysical_neuron_models', fit)
-        for variant in ('raw', 'plain', 'peri'):
+        for variant in ('raw', 'plain', 'peri', 'allax'):
             out = os.path.join(OUT, f'{cell}.{variant}.json')
             cmd = [sys.executable, script, swc, variant, out] + ([fitp] if variant == 'peri' else [])
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

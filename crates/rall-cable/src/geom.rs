@@ -92,7 +92,14 @@ pub fn section_geometry(sec: &Section) -> SecGeom {
                 si = sip;
             }
             g.rinv[inode] = 1.0 / (rright + rleft);
-            g.diam[inode] = diam * (0.5 / ds);
+            let diam = diam * (0.5 / ds);
+            // NEURON only overwrites the segment's diam parameter when it changes by > 1e-9
+            g.diam[inode] = if sec.diam_assigned && (diam - sec.diam).abs() <= 1e-9 && diam >= 1e-5
+            {
+                sec.diam
+            } else {
+                diam
+            };
             g.area[inode] = area * 0.5 * PI;
             rright = ri;
         }

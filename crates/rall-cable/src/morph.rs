@@ -51,6 +51,9 @@ pub struct Section {
     len: f64,
     /// Diameter when the section has no 3-D points (µm, uniform).
     pub diam: f64,
+    /// `diam` was assigned (NEURON then keeps this value for a segment whose diameter computed
+    /// from 3-D points, e.g. after `define_shape`, differs by at most 1e-9).
+    pub diam_assigned: bool,
     pub nseg: usize,
     /// Axial resistivity (Ω·cm).
     pub ra: f64,
@@ -120,6 +123,7 @@ impl Section {
             logical_connection: None,
             len: 100.0,
             diam: 500.0,
+            diam_assigned: false,
             nseg: 1,
             ra: 35.4,
             cm: 1.0,
@@ -211,6 +215,7 @@ impl Morphology {
             });
         }
         self.sections[id].diam = diam;
+        self.sections[id].diam_assigned = true;
         self.all.push(id);
         self.type_list_mut(swc_type).push(id);
         Ok(id)
@@ -456,6 +461,37 @@ impl Morphology {
         let a1 = self.create_cable("axon", 1, 2, 30.0, 1.0)?;
         self.connect(a0, soma, 0.5)?;
         self.connect(a1, a0, 1.0)?;
+        self.define_shape();
+        Ok(())
+    }
+
+    /// Replace the axon as BMTK's `aibs_allactive` (`fix_axon_allactive`) does: stub diameters
+    /// are `axon[0].diam` and the `diam` of the last axon section in `all` (the diameter of the
+    /// middle segment at the current nseg), every `axon` section is deleted, `axon[0..2]`
+    /// (L 30 µm) are appended to `axonal` and `all`, axon[0](0) connects to soma[0](**1**),
+    /// axon[1](0) to axon[0](1), then `define_shape()`.
+    pub fn fix_axon_allactive(&mut self) -> Result<(), CableError> {
+        let soma = self.find("soma[0]")?;
+        let a0 = self.find("axon[0]")?;
+        let mid_diam = |s: &Section| {
+            let g = crate::geom::section_geometry(s);
+            let i = ((0.5 * s.nseg as f64) as usize).min(s.nseg - 1);
+            g.diam[i]
+        };
+        let d0 = mid_diam(&self.sections[a0]);
+        let mut d1 = d0;
+        for &i in &self.all {
+            if self.sections[i].name().starts_with("axon") {
+                d1 = mid_diam(&self.sections[i]);
+            }
+        }
+        for a in self.array("axon") {
+            self.delete(a)?;
+        }
+        let n0 = self.create_cable("axon", 0, 2, 30.0, d0)?;
+        let n1 = self.create_cable("axon", 1, 2, 30.0, d1)?;
+        self.connect(n0, soma, 1.0)?;
+        self.connect(n1, n0, 1.0)?;
         self.define_shape();
         Ok(())
     }

@@ -187,3 +187,18 @@ fn perisomatic_dl20_matches_neuron() {
         );
     }
 }
+
+#[test]
+fn allactive_axon_dl20_matches_neuron() {
+    for (cell, path, _) in all_cases() {
+        let cell = cell.as_str();
+        let mut m = load_cell(&path);
+        m.fix_axon_allactive().unwrap();
+        m.set_nseg_by_dl(20.0).unwrap();
+        compare(
+            &format!("{cell}.allax"),
+            &m.geometry_report(),
+            &load_golden(cell, "allax"),
+        );
+    }
+}

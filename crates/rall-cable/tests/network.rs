@@ -92,3 +92,9 @@ fn two_groups_equal_one_group() {
     assert_eq!(g.trace(p1), net.groups[1].trace(p2));
     assert_eq!(g.t, net.groups[1].t);
 }
+
+#[test]
+fn groups_can_move_to_threads() {
+    fn assert_send<T: Send>() {}
+    assert_send::<rall_cable::CellGroup>();
+}
