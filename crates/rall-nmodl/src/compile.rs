@@ -1441,7 +1441,7 @@ impl<'s, 'p> Gen<'s, 'p> {
         });
         // generate the body into a separate op list; derivative results go to `D<state>` regs
         let saved = std::mem::take(&mut self.body);
-        let marker = format!("__deriv_targets");
+        let marker = "__deriv_targets".to_string();
         self.scopes.push(HashMap::new());
         let mut sc = HashMap::new();
         for (k, v) in &dmap {
@@ -1881,13 +1881,7 @@ impl<'s, 'p> Gen<'s, 'p> {
             );
         }
         // TABLE?
-        let table = c.body.iter().find_map(|s| {
-            if let Stmt::Table { .. } = s {
-                Some(s)
-            } else {
-                None
-            }
-        });
+        let table = c.body.iter().find(|s| matches!(s, Stmt::Table { .. }));
         if let Some(tab) = table {
             if self.no_table.as_deref() != Some(name) {
                 return self.table_call(c, is_fn, tab, args, p);

@@ -1,4 +1,5 @@
 //! NMODL parser (recursive descent over the token stream).
+#![allow(clippy::needless_return)]
 
 use crate::ast::*;
 use crate::error::{Loc, NmodlError};

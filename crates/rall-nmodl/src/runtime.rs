@@ -599,8 +599,10 @@ pub struct MechInstances {
     pub(crate) columns: Vec<Vec<f64>>,
     pub(crate) globals: Vec<f64>,
     pub(crate) scratch: vm::Scratch,
+    #[allow(dead_code)]
     pub(crate) extra: vm::Extra,
     pub(crate) play: Vec<Vec<f64>>,
+    #[allow(dead_code)]
     pub(crate) play_index: Vec<usize>,
 }
 

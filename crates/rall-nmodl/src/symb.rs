@@ -1,5 +1,6 @@
 //! Symbolic helpers on expressions: dependence, substitution, differentiation (with nocmodl's
 //! zero/one simplifications, which do not change the value of any operation performed).
+#![allow(clippy::collapsible_match, clippy::collapsible_else_if)]
 
 use crate::ast::{BinOp, Expr, Pos};
 

@@ -77,8 +77,6 @@ pub enum F1 {
     Asin,
     /// acos
     Acos,
-    /// C's exp (unclamped), used where nocmodl does not go through hoc_Exp
-    RawExp,
 }
 
 /// Two-argument math functions.
@@ -113,7 +111,6 @@ impl F1 {
     fn apply(self, x: f64) -> f64 {
         match self {
             F1::Exp => hoc_exp(x),
-            F1::RawExp => x.exp(),
             F1::Log => x.ln(),
             F1::Log10 => x.log10(),
             F1::Fabs => x.abs(),
@@ -367,6 +364,7 @@ pub struct Compiled {
     /// TABLEs.
     pub tables: Vec<TableDef>,
     /// Artificial cell (no node).
+    #[allow(dead_code)]
     pub artificial: bool,
     /// Mechanism name (for errors).
     pub name: String,
