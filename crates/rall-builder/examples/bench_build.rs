@@ -75,11 +75,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     net.build()?;
     let t_build = t0.elapsed().as_secs_f64();
+    let rss_build = peak_rss_mib();
     let nsyn = net.nedges()?;
     net.save_nodes(&out)?;
     net.save_edges(&out)?;
     let wall = t0.elapsed().as_secs_f64();
-    eprintln!("build {t_build:.2} s, save {:.2} s", wall - t_build);
+    eprintln!(
+        "build {t_build:.2} s (peak {rss_build:.0} MiB), save {:.2} s",
+        wall - t_build
+    );
     println!(
         "{{\"tool\": \"rall\", \"n_nodes\": {n}, \"synapses\": {nsyn}, \"wall_s\": {wall}, \"peak_rss_mib\": {}, \"threads\": {}}}",
         peak_rss_mib(),

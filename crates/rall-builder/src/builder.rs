@@ -412,3 +412,85 @@ impl Node {
         Node::from_parts(node_id, set, row)
     }
 }
+
+/// One edge (row) as BMTK's `Edge`: ids, type, and property lookup.
+#[derive(Debug, Clone)]
+pub struct Edge<'a> {
+    pub source_node_id: u64,
+    pub target_node_id: u64,
+    pub edge_type_id: u64,
+    pub source_network: &'a str,
+    pub target_network: &'a str,
+    table: &'a EdgeTable,
+    row: usize,
+    type_props: &'a [(String, Value)],
+}
+
+impl Edge<'_> {
+    /// Synapses of this row (`nsyns`, or 1 for per-synapse rows).
+    pub fn nsyns(&self) -> u32 {
+        self.table.nsyns.as_ref().map_or(1, |n| n[self.row])
+    }
+
+    /// Property lookup in BMTK's order: edge-type properties first, then per-synapse values.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        if let Some((_, v)) = self.type_props.iter().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
+        if name == "nsyns" {
+            return Some(Value::Int(self.nsyns().into()));
+        }
+        self.table
+            .props
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, c)| c.get(self.row))
+    }
+}
+
+impl NetworkBuilder {
+    /// BMTK `edges(target_nodes, source_nodes, target_network, source_network)`: built edges
+    /// (building if needed) whose ids / networks match the given selections, in edge-type order.
+    pub fn edges(
+        &mut self,
+        source_ids: Option<&[u64]>,
+        target_ids: Option<&[u64]>,
+        source_network: Option<&str>,
+        target_network: Option<&str>,
+    ) -> Result<Vec<Edge<'_>>, BuilderError> {
+        self.edge_tables()?;
+        let tables = self.edges.as_deref().unwrap_or(&[]);
+        let mut out = Vec::new();
+        for t in tables {
+            if source_network.is_some_and(|n| n != t.source_network)
+                || target_network.is_some_and(|n| n != t.target_network)
+            {
+                continue;
+            }
+            let type_props = self
+                .connection_maps
+                .iter()
+                .find(|c| c.edge_type_id == t.edge_type_id)
+                .map_or(&[][..], |c| &c.props[..]);
+            for row in 0..t.n_edges() {
+                let (s, d) = (t.source_ids[row], t.target_ids[row]);
+                if source_ids.is_some_and(|ids| !ids.contains(&s))
+                    || target_ids.is_some_and(|ids| !ids.contains(&d))
+                {
+                    continue;
+                }
+                out.push(Edge {
+                    source_node_id: s,
+                    target_node_id: d,
+                    edge_type_id: t.edge_type_id,
+                    source_network: &t.source_network,
+                    target_network: &t.target_network,
+                    table: t,
+                    row,
+                    type_props,
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -8,7 +8,7 @@ mod network;
 pub mod save;
 mod value;
 
-pub use builder::NetworkBuilder;
+pub use builder::{Edge, NetworkBuilder};
 pub use error::BuilderError;
 pub use network::{
     Cond, ConnectionMap, ConnectionRule, EdgeTable, Filter, Node, NodePool, NodeProps, NodeType,

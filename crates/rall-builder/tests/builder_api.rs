@@ -341,3 +341,28 @@ fn save_and_import_nodes() {
     .unwrap();
     assert_eq!(re.nodes_population(), orig);
 }
+
+#[test]
+fn edges_query() {
+    let (mut src, pool) = two_pops();
+    src.add_edges(
+        Filter::all(),
+        pool,
+        ConnectionRule::per_pair(pair_rule),
+        vec![("syn_weight".into(), Value::from(0.5))],
+    )
+    .unwrap()
+    .add_property("syn_weight", DType::F64, |_, _| Value::Float(9.0))
+    .unwrap();
+    let e = src.edges(Some(&[1]), None, None, Some("trg")).unwrap();
+    // Pair (1,0) has 1 synapse, (1,2) has 2: per-synapse rows.
+    assert_eq!(e.len(), 3);
+    assert_eq!(e[0].target_node_id, 0);
+    // BMTK looks up edge-type properties first.
+    assert_eq!(e[0].get("syn_weight"), Some(Value::Float(0.5)));
+    assert_eq!(e[0].nsyns(), 1);
+    assert!(src
+        .edges(None, None, Some("other"), None)
+        .unwrap()
+        .is_empty());
+}

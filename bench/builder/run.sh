@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builder benchmark: Rall vs BMTK 1.2.0 on the same 10,000-node distance rule (README.md).
+# usage: bench/builder/run.sh [N]   (default 10000; BMTK needs ~25-40 min at N=10000)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+N="${1:-10000}"
+VENV="${REF_VENV:-/opt/ref}"
+OUT="${BENCH_SCRATCH:-/tmp/rall-bench-builder}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+rm -rf "$OUT" && mkdir -p "$OUT"
+(cd "$REPO" && cargo build -q --release -p rall-builder --example bench_build)
+"$CARGO_TARGET_DIR/release/examples/bench_build" "$OUT/rall" "$N" | tee "$OUT/rall.json"
+RAYON_NUM_THREADS=1 "$CARGO_TARGET_DIR/release/examples/bench_build" "$OUT/rall1" "$N" | tee "$OUT/rall1.json"
+"$VENV/bin/python" "$HERE/bmtk_build.py" "$OUT/bmtk" "$N" | tee "$OUT/bmtk.json"
+"$VENV/bin/python" "$HERE/compare_edges.py" "$OUT/rall/cube_cube_edges.h5" "$OUT/bmtk/cube_cube_edges.h5"
