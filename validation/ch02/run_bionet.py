@@ -84,6 +84,19 @@ def dump_synapses(net, cells):
     return result
 
 
+def _f32(v):
+    """NEURON stores 3-D points as single precision. Emit the shortest decimal that round-trips
+    that float32 (parsed as f64 and cast to f32, as serde does) -- checked here for every value."""
+    v = float(v)
+    f = np.float32(v)
+    if float(f) != v:
+        raise ValueError('pt3d value {!r} is not a float32'.format(v))
+    short = float(str(f))
+    if np.float32(short) != f:
+        raise ValueError('shortest repr of {!r} does not round-trip'.format(v))
+    return short
+
+
 _PARAM_CACHE = {}
 
 
@@ -129,7 +142,7 @@ def dump_geometry(cells):
                 'parent_index': None if parent is None else int(sec_index[parent.sec.name()]),
                 'parent_x': None if parent is None else float(parent.x),
                 'orientation': float(sec.orientation()),
-                'pt3d': [[float(sec.x3d(k)), float(sec.y3d(k)), float(sec.z3d(k)), float(sec.diam3d(k))]
+                'pt3d': [[_f32(sec.x3d(k)), _f32(sec.y3d(k)), _f32(sec.z3d(k)), _f32(sec.diam3d(k))]
                          for k in range(sec.n3d())],
                 'density_mechs': sorted(psec['density_mechs'].keys()),
                 # PARAMETER range variables only (states/currents would be end-of-run values)
@@ -141,7 +154,10 @@ def dump_geometry(cells):
                 'segments': segs,
             })
         result['cells'].append({'gid': int(gid), 'population': cell.population_name,
-                                'node_id': int(cell.node_id), 'n_sections': len(sections),
+                                'node_id': int(cell.node_id),
+                                'pt3d_format': 'x, y, z, diam as the shortest decimal of NEURON\'s float32 value: '
+                                               'parse as f64 and cast to f32 to get it exactly (checked)',
+                                'n_sections': len(sections),
                                 'n_segments': seg_counter, 'sections': sections})
     return result
 
