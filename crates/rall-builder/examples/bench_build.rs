@@ -1,6 +1,9 @@
 //! Rall side of the builder benchmark (bench/builder/README.md).
 //!
-//! usage: bench_build OUT_DIR [N]
+//! usage: bench_build OUT_DIR [N [BMTK_EDGES_H5]]
+//! With BMTK_EDGES_H5 the written edges are compared with BMTK's file (as a multiset of rows,
+//! read through rall-sonata: h5py cannot open Rall's files with ≥ 65,536-row datasets yet, see
+//! README).
 //! Same network as bench/builder/bmtk_build.py: N nodes (default 10000) at uniform positions in
 //! a 1000 µm cube (MT19937 seed 1, numpy's random_sample, x,y,z per node — the same values as
 //! numpy), per-pair rule nsyns = int(5·(1 − d/200)) + 1 for 0 < d < 200 µm. Prints one JSON line.
@@ -89,5 +92,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         peak_rss_mib(),
         rayon::current_num_threads()
     );
+    if let Some(bmtk) = args.next() {
+        let rows = |p: &std::path::Path| -> Result<Vec<[u64; 4]>, Box<dyn std::error::Error>> {
+            let f = rall_sonata::h5::H5File::open(p)?;
+            let b = "/edges/cube_to_cube";
+            let col = |n: &str| -> Result<Vec<u64>, Box<dyn std::error::Error>> {
+                f.read(&format!("{b}/{n}"))?
+                    .data
+                    .to_u64s()
+                    .ok_or_else(|| format!("{n}: not integer").into())
+            };
+            let (s, t, e, gi, ns) = (
+                col("source_node_id")?,
+                col("target_node_id")?,
+                col("edge_type_id")?,
+                col("edge_group_index")?,
+                col("0/nsyns")?,
+            );
+            if !t.windows(2).all(|w| w[0] <= w[1]) {
+                return Err(format!("{}: not sorted by target", p.display()).into());
+            }
+            let mut r: Vec<[u64; 4]> = (0..s.len())
+                .map(|i| [t[i], s[i], e[i], ns[gi[i] as usize]])
+                .collect();
+            r.sort_unstable();
+            Ok(r)
+        };
+        let a = rows(&out.join("cube_cube_edges.h5"))?;
+        let b = rows(std::path::Path::new(&bmtk))?;
+        let syn = |r: &[[u64; 4]]| r.iter().map(|x| x[3]).sum::<u64>();
+        eprintln!(
+            "rall rows {}, bmtk rows {}, synapses {} vs {}, same edges: {}",
+            a.len(),
+            b.len(),
+            syn(&a),
+            syn(&b),
+            a == b
+        );
+        if a != b {
+            return Err("edges differ from BMTK's".into());
+        }
+    }
     Ok(())
 }
