@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod inspect;
@@ -19,7 +20,42 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum NmodlCommand {
+    /// Parse and analyse .mod files; describe each mechanism (name, kind, ions, parameters,
+    /// states, solve method). Exits non-zero with file:line:col on any error.
+    Check {
+        /// The .mod files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
+    /// NMODL tools (mechanisms are loaded at run time; nothing is compiled).
+    Nmodl {
+        #[command(subcommand)]
+        command: NmodlCommand,
+    },
+    /// Build a cell from an SWC morphology as NEURON's Import3d does and print its sections and
+    /// segments (L, nseg, area, ri, diam, distance from soma(0)).
+    Cell {
+        /// SWC morphology.
+        #[arg(long)]
+        morphology: PathBuf,
+        /// Fit parameters (Allen JSON); needs --processing.
+        #[arg(long, requires = "processing")]
+        dynamics: Option<PathBuf>,
+        /// Model processing: aibs_perisomatic or aibs_allactive.
+        #[arg(long, requires = "dynamics")]
+        processing: Option<String>,
+        /// Maximum segment length (BMTK's run.dL): nseg = 1 + 2*floor(L/(2*dL)).
+        #[arg(long = "dL", default_value_t = 20.0)]
+        dl: f64,
+        /// Print JSON (the only format for now).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what a BMTK/SONATA config describes: populations, edges, inputs, reports, paths.
     Inspect {
         /// The config file (single or split BMTK config).
@@ -70,10 +106,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspect { config, json } => {
             let v = inspect::inspect(&config)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                emit(&format!("{}\n", serde_json::to_string_pretty(&v)?));
             } else {
-                print!("{}", inspect::render(&v));
+                emit(&inspect::render(&v));
             }
+        }
+        Command::Nmodl {
+            command: NmodlCommand::Check { files },
+        } => {
+            let mut failed = 0;
+            for r in rall_nmodl::check_files(&files) {
+                match r {
+                    Ok(summary) => emit(&summary.to_string()),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        failed += 1;
+                    }
+                }
+            }
+            if failed > 0 {
+                anyhow::bail!("{failed} of {} file(s) failed", files.len());
+            }
+        }
+        Command::Cell {
+            morphology,
+            dynamics,
+            processing,
+            dl,
+            json: _,
+        } => {
+            let text = std::fs::read_to_string(&morphology)
+                .with_context(|| format!("cannot read {}", morphology.display()))?;
+            let mut m = rall_cable::read_swc(&morphology.display().to_string(), &text)?;
+            if let (Some(p), Some(_)) = (&processing, &dynamics) {
+                anyhow::bail!(
+                    "--processing {p}: model processing is applied by `rall run` (rall-bionet); \
+                     `rall cell` prints the plain morphology for now"
+                );
+            }
+            m.set_nseg_by_dl(dl)?;
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&m.geometry_report())?
+            ));
         }
         Command::Poisson {
             population,
@@ -100,16 +175,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             opts.abs_ref = abs_ref;
             opts.tau_ref = tau_ref;
             let st = opts.generate_to(&output)?;
-            println!(
-                "wrote {} spikes for {} nodes of '{}' to {}",
+            emit(&format!(
+                "wrote {} spikes for {} nodes of '{}' to {}\n",
                 st.n_spikes(None),
                 opts.node_ids.len(),
                 population,
                 output.display()
-            );
+            ));
         }
     }
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`rall … | head`) ends the program quietly, like `cat`.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(1);
+    }
 }
 
 fn main() -> ExitCode {
