@@ -15,7 +15,10 @@ use rall_nmodl::{Ctx, EventSink, ExecError, Globals, MechKind};
 use crate::error::CableError;
 use crate::mech::{memb_order_key, MechSet, MechType};
 use crate::morph::{Morphology, SecId};
-use crate::tree::{hines_solve_spans, root_spans, Discretization, Tree, NO_PARENT};
+use crate::tree::{
+    hines_solve_lanes, hines_solve_spans, root_spans, Discretization, LaneBlock, Tree, LANES,
+    NO_PARENT,
+};
 
 /// A cell added to a builder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -385,38 +388,94 @@ impl GroupBuilder {
     }
 
     /// Freeze into a steppable group.
-    pub fn build(self, dt: f64, celsius: f64) -> Result<CellGroup, CableError> {
+    pub fn build(mut self, dt: f64, celsius: f64) -> Result<CellGroup, CableError> {
         if dt.is_nan() || dt <= 0.0 {
             return Err(CableError::Model(format!("dt must be positive, got {dt}")));
         }
-        // concatenate trees
+        // Node layout: cells with identical topology are interleaved LANES at a time (node i
+        // of lane k at off + LANES*i + k); others are contiguous. Per-node arithmetic is the
+        // same in both layouts, so results are bitwise independent of it.
         let n = self.n_nodes;
+        let mut perm = vec![0usize; n];
+        let mut blocks: Vec<LaneBlock> = Vec::new();
+        {
+            let mut next = 0usize;
+            let mut c = 0usize;
+            let nc = self.cells.len();
+            while c < nc {
+                let same = |x: usize, y: usize| self.trees[x].parent == self.trees[y].parent;
+                if c + LANES <= nc && (1..LANES).all(|k| same(c, c + k)) {
+                    let t = &self.trees[c];
+                    let nn = t.parent.len();
+                    for k in 0..LANES {
+                        let o = self.cells[c + k].node_offset;
+                        for i in 0..nn {
+                            perm[o + i] = next + LANES * i + k;
+                        }
+                    }
+                    let nroots = t.parent.iter().take_while(|&&p| p == NO_PARENT).count();
+                    blocks.push(LaneBlock {
+                        off: next,
+                        n: nn,
+                        nroots,
+                        parent: t.parent.clone(),
+                    });
+                    next += LANES * nn;
+                    c += LANES;
+                } else {
+                    let o = self.cells[c].node_offset;
+                    for i in 0..self.trees[c].parent.len() {
+                        perm[o + i] = next + i;
+                    }
+                    next += self.trees[c].parent.len();
+                    c += 1;
+                }
+            }
+        }
         let mut tree = Tree {
-            parent: Vec::with_capacity(n),
-            a: Vec::with_capacity(n),
-            b: Vec::with_capacity(n),
-            area: Vec::with_capacity(n),
-            diam: Vec::with_capacity(n),
-            cm: Vec::with_capacity(n),
-            kind: Vec::with_capacity(n),
-            rinv: Vec::with_capacity(n),
+            parent: vec![NO_PARENT; n],
+            a: vec![0.0; n],
+            b: vec![0.0; n],
+            area: vec![0.0; n],
+            diam: vec![0.0; n],
+            cm: vec![0.0; n],
+            kind: vec![crate::tree::NodeKind::Root(0); n],
+            rinv: vec![0.0; n],
         };
         for (c, t) in self.cells.iter().zip(&self.trees) {
             let off = c.node_offset;
-            tree.parent.extend(t.parent.iter().map(|&p| {
-                if p == NO_PARENT {
+            for i in 0..t.parent.len() {
+                let q = perm[off + i];
+                tree.parent[q] = if t.parent[i] == NO_PARENT {
                     NO_PARENT
                 } else {
-                    p + off
-                }
-            }));
-            tree.a.extend_from_slice(&t.a);
-            tree.b.extend_from_slice(&t.b);
-            tree.area.extend_from_slice(&t.area);
-            tree.diam.extend_from_slice(&t.diam);
-            tree.cm.extend_from_slice(&t.cm);
-            tree.kind.extend_from_slice(&t.kind);
-            tree.rinv.extend_from_slice(&t.rinv);
+                    perm[t.parent[i] + off]
+                };
+                tree.a[q] = t.a[i];
+                tree.b[q] = t.b[i];
+                tree.area[q] = t.area[i];
+                tree.diam[q] = t.diam[i];
+                tree.cm[q] = t.cm[i];
+                tree.kind[q] = t.kind[i];
+                tree.rinv[q] = t.rinv[i];
+            }
+        }
+        // remap every stored node index
+        for d in &mut self.density {
+            d.node = perm[d.node];
+        }
+        for p in &mut self.points {
+            if p.node != usize::MAX {
+                p.node = perm[p.node];
+            }
+        }
+        for (k, _) in &mut self.sources {
+            if let SourceKind::Threshold { node, .. } = k {
+                *node = perm[*node];
+            }
+        }
+        for iv in &mut self.ion_values {
+            iv.2 = perm[iv.2];
         }
         // type order
         let mut order: Vec<usize> = (0..self.types.len()).collect();
@@ -585,8 +644,10 @@ impl GroupBuilder {
             point_sources: HashMap::new(),
             steps: 0,
             pending: Vec::new(),
-            roots: Vec::new(),
             spans: Vec::new(),
+            solo_roots: Vec::new(),
+            solo_spans: Vec::new(),
+            lane_blocks: Vec::new(),
             cap: Vec::new(),
         };
         for (k, src) in g.sources.iter().enumerate() {
@@ -595,8 +656,15 @@ impl GroupBuilder {
             }
         }
         let (roots, spans) = root_spans(&g.tree.parent);
-        g.roots = roots;
+        let in_block = |i: usize| blocks.iter().any(|b| i >= b.off && i < b.off + LANES * b.n);
+        g.solo_roots = roots.into_iter().filter(|&r| !in_block(r)).collect();
+        g.solo_spans = spans
+            .iter()
+            .copied()
+            .filter(|&(s, _)| !in_block(s))
+            .collect();
         g.spans = spans;
+        g.lane_blocks = blocks;
         let cfac = 0.001 * (1.0 / dt);
         g.cap = g.tree.cm.iter().map(|&cm| cfac * cm).collect();
         for nc in &self.netcons {
@@ -615,7 +683,7 @@ impl GroupBuilder {
         }
         for p in &self.probes {
             let pr = match p {
-                ProbeSpec::V { cell, sec, x } => Probe::V(self.node(*cell, *sec, *x)?),
+                ProbeSpec::V { cell, sec, x } => Probe::V(perm[self.node(*cell, *sec, *x)?]),
                 ProbeSpec::Density {
                     cell,
                     sec,
@@ -623,7 +691,7 @@ impl GroupBuilder {
                     mech,
                     var,
                 } => {
-                    let node = self.node(*cell, *sec, *x)?;
+                    let node = perm[self.node(*cell, *sec, *x)?];
                     let mi = g
                         .mechs
                         .iter()
@@ -648,7 +716,7 @@ impl GroupBuilder {
                     ion,
                     var,
                 } => {
-                    let node = self.node(*cell, *sec, *x)?;
+                    let node = perm[self.node(*cell, *sec, *x)?];
                     let k =
                         g.ions.iter().position(|i| i.name == *ion).ok_or_else(|| {
                             CableError::Model(format!("no mechanism uses ion {ion}"))
@@ -767,6 +835,54 @@ impl EventSink for Sink<'_> {
     }
 }
 
+/// The fused axial/capacitance pass of one lane block (same per-node operations and order as
+/// the scalar pass, [`LANES`] cells at a time).
+fn axial_lanes(
+    blk: &LaneBlock,
+    v: &[f64],
+    a: &[f64],
+    b: &[f64],
+    cap: &[f64],
+    rhs: &mut [f64],
+    d: &mut [f64],
+) {
+    const W: usize = LANES;
+    #[inline(always)]
+    fn ld(x: &[f64]) -> [f64; W] {
+        let mut r = [0.0; W];
+        r.copy_from_slice(&x[..W]);
+        r
+    }
+    for i in blk.nroots..blk.n {
+        let p = blk.parent[i];
+        let (ni, np) = (blk.off + W * i, blk.off + W * p);
+        let (vi, vp, ai, bi, ci) = (
+            ld(&v[ni..]),
+            ld(&v[np..]),
+            ld(&a[ni..]),
+            ld(&b[ni..]),
+            ld(&cap[ni..]),
+        );
+        let (mut ri, mut di) = (ld(&rhs[ni..]), ld(&d[ni..]));
+        let mut dv = [0.0; W];
+        for k in 0..W {
+            dv[k] = vp[k] - vi[k];
+            ri[k] -= bi[k] * dv[k];
+            di[k] += ci[k];
+            di[k] -= bi[k];
+        }
+        rhs[ni..ni + W].copy_from_slice(&ri);
+        d[ni..ni + W].copy_from_slice(&di);
+        let (mut rp, mut dp) = (ld(&rhs[np..]), ld(&d[np..]));
+        for k in 0..W {
+            rp[k] += ai[k] * dv[k];
+            dp[k] -= ai[k];
+        }
+        rhs[np..np + W].copy_from_slice(&rp);
+        d[np..np + W].copy_from_slice(&dp);
+    }
+}
+
 /// Errors while running.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -807,8 +923,12 @@ pub struct CellGroup {
     point_sources: HashMap<(usize, usize), Vec<usize>>,
     steps: u64,
     pending: Vec<Emitted>,
-    roots: Vec<usize>,
+    /// Root nodes and non-root spans over all nodes (axial pass).
     spans: Vec<(usize, usize)>,
+    /// Roots and spans of the cells solved one by one (not in a lane block).
+    solo_roots: Vec<usize>,
+    solo_spans: Vec<(usize, usize)>,
+    lane_blocks: Vec<LaneBlock>,
     /// `(0.001/dt)*cm` per node (0 at zero-area nodes), as NEURON multiplies it every step.
     cap: Vec<f64>,
 }
@@ -1065,7 +1185,7 @@ impl CellGroup {
         // mechanisms, before any axial term touching i, which come from i itself and from its
         // children, all later in node order) and then the axial terms in node order.
         // Root nodes have no capacitance.
-        for &(s, e) in &self.spans {
+        for &(s, e) in &self.solo_spans {
             for i in s..e {
                 let p = parent[i];
                 let dv = v[p] - v[i];
@@ -1075,6 +1195,9 @@ impl CellGroup {
                 d[i] -= b[i];
                 d[p] -= a[i];
             }
+        }
+        for blk in &self.lane_blocks {
+            axial_lanes(blk, v, a, b, cap, rhs, d);
         }
         Ok(())
     }
@@ -1197,9 +1320,12 @@ impl CellGroup {
             &self.tree.b,
             &mut self.d,
             &mut self.rhs,
-            &self.roots,
-            &self.spans,
+            &self.solo_roots,
+            &self.solo_spans,
         );
+        for blk in &self.lane_blocks {
+            hines_solve_lanes(blk, &self.tree.a, &self.tree.b, &mut self.d, &mut self.rhs);
+        }
         for (v, dv) in self.v.iter_mut().zip(&self.rhs) {
             *v += dv;
         }

@@ -272,6 +272,72 @@ pub fn hines_solve_spans(
     }
 }
 
+/// Cells of identical topology stored lane-interleaved: node `i` of lane `k` is at
+/// `off + LANES*i + k`. The solve then runs the same per-node arithmetic on `LANES` cells at
+/// once (contiguous, vectorisable; IEEE division per lane, so bitwise the scalar result).
+pub const LANES: usize = 4;
+
+/// One lane-interleaved block of [`LANES`] cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneBlock {
+    /// First node index of the block.
+    pub off: usize,
+    /// Nodes per cell.
+    pub n: usize,
+    /// Root nodes per cell (local indices `0..nroots`).
+    pub nroots: usize,
+    /// Local parent of each local node (`NO_PARENT` for roots).
+    pub parent: Vec<usize>,
+}
+
+/// Hines solve of one [`LaneBlock`].
+pub fn hines_solve_lanes(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+    const W: usize = LANES;
+    #[inline(always)]
+    fn ld(x: &[f64]) -> [f64; W] {
+        let mut r = [0.0; W];
+        r.copy_from_slice(&x[..W]);
+        r
+    }
+    let off = blk.off;
+    for i in (blk.nroots..blk.n).rev() {
+        let p = blk.parent[i];
+        let (ni, np) = (off + W * i, off + W * p);
+        let (ai, bi, dn, rn) = (ld(&a[ni..]), ld(&b[ni..]), ld(&d[ni..]), ld(&rhs[ni..]));
+        let (mut dp, mut rp) = (ld(&d[np..]), ld(&rhs[np..]));
+        let mut f = [0.0; W];
+        for k in 0..W {
+            f[k] = ai[k] / dn[k];
+        }
+        for k in 0..W {
+            dp[k] -= f[k] * bi[k];
+            rp[k] -= f[k] * rn[k];
+        }
+        d[np..np + W].copy_from_slice(&dp);
+        rhs[np..np + W].copy_from_slice(&rp);
+    }
+    for i in 0..blk.nroots {
+        let ni = off + W * i;
+        let (mut r, dn) = (ld(&rhs[ni..]), ld(&d[ni..]));
+        for k in 0..W {
+            r[k] /= dn[k];
+        }
+        rhs[ni..ni + W].copy_from_slice(&r);
+    }
+    for i in blk.nroots..blk.n {
+        let p = blk.parent[i];
+        let (ni, np) = (off + W * i, off + W * p);
+        let (rp, bi, dn, mut rn) = (ld(&rhs[np..]), ld(&b[ni..]), ld(&d[ni..]), ld(&rhs[ni..]));
+        for k in 0..W {
+            rn[k] -= bi[k] * rp[k];
+        }
+        for k in 0..W {
+            rn[k] /= dn[k];
+        }
+        rhs[ni..ni + W].copy_from_slice(&rn);
+    }
+}
+
 /// Dense Gaussian elimination of the same system (for tests): row i has `d[i]` on the
 /// diagonal, `b[i]` at column parent(i); row parent(i) has `a[i]` at column i.
 pub fn dense_solve(parent: &[usize], a: &[f64], b: &[f64], d: &[f64], rhs: &[f64]) -> Vec<f64> {

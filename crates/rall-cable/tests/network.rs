@@ -98,3 +98,69 @@ fn groups_can_move_to_threads() {
     fn assert_send<T: Send>() {}
     assert_send::<rall_cable::CellGroup>();
 }
+
+/// Cells with identical topology are interleaved in lanes; every cell must still produce
+/// exactly what it produces alone.
+#[test]
+fn lane_interleaved_cells_equal_cells_alone() {
+    let build = |m: &Morphology, soma: usize, dend: usize, amp: f64, b: &mut GroupBuilder| {
+        let c = b.add_cell(m).unwrap();
+        for s in [soma, dend] {
+            b.insert(c, s, &native::pas(), &[("g", 1e-3), ("e", -65.0)])
+                .unwrap();
+        }
+        b.add_point(
+            c,
+            soma,
+            0.5,
+            &native::iclamp(),
+            &[("del", 1.0), ("dur", 5.0), ("amp", amp)],
+        )
+        .unwrap();
+        let syn = b
+            .add_point(c, dend, 0.3, &native::expsyn(), &[("tau", 2.0), ("e", 0.0)])
+            .unwrap();
+        let vs = b
+            .add_artificial(&native::vecstim(), &[], Some(vec![2.0 + amp, 4.0]))
+            .unwrap();
+        let src = b.add_point_source(vs, None).unwrap();
+        b.add_netcon(src, Some(syn), vec![0.01 * amp], 1.0).unwrap();
+        (
+            b.add_probe(ProbeSpec::V {
+                cell: c,
+                sec: dend,
+                x: 0.9,
+            }),
+            b.add_probe(ProbeSpec::V {
+                cell: c,
+                sec: soma,
+                x: 0.5,
+            }),
+        )
+    };
+    let mut cells = Vec::new();
+    for k in 0..7 {
+        let (mut m, soma, dend) = ball_and_stick();
+        if k == 5 {
+            m.set_nseg(dend, 5).unwrap();
+        }
+        cells.push((m, soma, dend, 0.3 + 0.1 * k as f64));
+    }
+    let mut b = GroupBuilder::new();
+    let probes: Vec<(usize, usize)> = cells
+        .iter()
+        .map(|(m, s, d, amp)| build(m, *s, *d, *amp, &mut b))
+        .collect();
+    let mut g = b.build(0.025, 34.0).unwrap();
+    g.finitialize(-65.0).unwrap();
+    g.advance(400).unwrap();
+    for (k, (m, s, d, amp)) in cells.iter().enumerate() {
+        let mut b1 = GroupBuilder::new();
+        let (p1, p2) = build(m, *s, *d, *amp, &mut b1);
+        let mut g1 = b1.build(0.025, 34.0).unwrap();
+        g1.finitialize(-65.0).unwrap();
+        g1.advance(400).unwrap();
+        assert_eq!(g.trace(probes[k].0), g1.trace(p1), "cell {k} dend");
+        assert_eq!(g.trace(probes[k].1), g1.trace(p2), "cell {k} soma");
+    }
+}
