@@ -604,7 +604,7 @@ impl Compiled {
             };
         }
         for (reg, val) in &k.consts {
-            regs[r!(*reg)..r!(*reg) + n].fill(*val);
+            regs[r!(*reg)..r!(*reg) + LANES].fill(*val);
         }
         for (reg, sp) in &k.specials {
             let val = match sp {
@@ -613,24 +613,28 @@ impl Compiled {
                 Special::Celsius => env.ctx.globals.celsius,
                 Special::Flag => env.flag,
             };
-            regs[r!(*reg)..r!(*reg) + n].fill(val);
+            regs[r!(*reg)..r!(*reg) + LANES].fill(val);
         }
+        // Arithmetic runs over all LANES lanes (fixed-size arrays: no bounds checks, the loops
+        // vectorise); lanes past `n` hold values that are never stored.
         macro_rules! bin {
             ($d:expr, $a:expr, $b:expr, $f:expr) => {{
                 let (d, a, b) = (r!(*$d), r!(*$a), r!(*$b));
-                for l in 0..n {
-                    let x = regs[a + l];
-                    let y = regs[b + l];
-                    regs[d + l] = $f(x, y);
+                let x: [f64; LANES] = regs[a..a + LANES].try_into().unwrap();
+                let y: [f64; LANES] = regs[b..b + LANES].try_into().unwrap();
+                let out: &mut [f64; LANES] = (&mut regs[d..d + LANES]).try_into().unwrap();
+                for l in 0..LANES {
+                    out[l] = $f(x[l], y[l]);
                 }
             }};
         }
         macro_rules! un {
             ($d:expr, $a:expr, $f:expr) => {{
                 let (d, a) = (r!(*$d), r!(*$a));
-                for l in 0..n {
-                    let x = regs[a + l];
-                    regs[d + l] = $f(x);
+                let x: [f64; LANES] = regs[a..a + LANES].try_into().unwrap();
+                let out: &mut [f64; LANES] = (&mut regs[d..d + LANES]).try_into().unwrap();
+                for l in 0..LANES {
+                    out[l] = $f(x[l]);
                 }
             }};
         }
@@ -654,12 +658,12 @@ impl Compiled {
                 Op::Not(d, a) => un!(d, a, |x: f64| b2f(x == 0.0)),
                 Op::Sel(d, c, a, b) => {
                     let (d, c, a, b) = (r!(*d), r!(*c), r!(*a), r!(*b));
-                    for l in 0..n {
-                        regs[d + l] = if regs[c + l] != 0.0 {
-                            regs[a + l]
-                        } else {
-                            regs[b + l]
-                        };
+                    let cc: [f64; LANES] = regs[c..c + LANES].try_into().unwrap();
+                    let x: [f64; LANES] = regs[a..a + LANES].try_into().unwrap();
+                    let y: [f64; LANES] = regs[b..b + LANES].try_into().unwrap();
+                    let out: &mut [f64; LANES] = (&mut regs[d..d + LANES]).try_into().unwrap();
+                    for l in 0..LANES {
+                        out[l] = if cc[l] != 0.0 { x[l] } else { y[l] };
                     }
                 }
                 Op::Call1(f, d, a) => {

@@ -1,0 +1,301 @@
+//! Kernel benchmark: the Allen NaTs, Kv3_1 and Ca_HVA kernels (nrn_state and nrn_cur) run by the
+//! batched VM vs the same arithmetic written by hand in Rust, in ns per instance-step.
+//! `cargo bench -p rall-nmodl --bench kernels` (needs BMTK's mod files: RALL_BMTK_MODFILES or
+//! /opt/ref). Results in bench/README.md. Also checks that both give bit-identical states.
+
+use rall_nmodl::{Catalogue, Ctx, Globals, IonArrays, MechInstances, NoEvents};
+use std::path::PathBuf;
+use std::time::Instant;
+
+const N: usize = 20_000;
+const STEPS: usize = 100;
+
+fn modfiles() -> PathBuf {
+    if let Ok(p) = std::env::var("RALL_BMTK_MODFILES") {
+        return PathBuf::from(p);
+    }
+    PathBuf::from(
+        "/opt/ref/lib/python3.11/site-packages/bmtk/utils/scripts/bionet/mechanisms/modfiles",
+    )
+}
+
+#[inline]
+fn hoc_exp(x: f64) -> f64 {
+    if x < -700.0 {
+        0.0
+    } else if x > 700.0 {
+        700f64.exp()
+    } else {
+        x.exp()
+    }
+}
+
+#[inline]
+fn vtrap(x: f64, y: f64) -> f64 {
+    if (x / y).abs() < 1e-6 {
+        y * (1.0 - x / y / 2.0)
+    } else {
+        x / (hoc_exp(x / y) - 1.0)
+    }
+}
+
+#[inline]
+fn cnexp(s: f64, inf: f64, tau: f64, dt: f64) -> f64 {
+    s + (1.0 - hoc_exp(dt * ((-1.0) / tau))) * (-(inf / tau) / ((-1.0) / tau) - s)
+}
+
+struct Native {
+    m: Vec<f64>,
+    h: Vec<f64>,
+    minf: Vec<f64>,
+    mtau: Vec<f64>,
+    hinf: Vec<f64>,
+    htau: Vec<f64>,
+    g: Vec<f64>,
+    i: Vec<f64>,
+    gbar: f64,
+}
+
+impl Native {
+    fn new(m0: &[f64], h0: &[f64], gbar: f64) -> Native {
+        Native {
+            m: m0.to_vec(),
+            h: h0.to_vec(),
+            minf: vec![0.0; N],
+            mtau: vec![0.0; N],
+            hinf: vec![0.0; N],
+            htau: vec![0.0; N],
+            g: vec![0.0; N],
+            i: vec![0.0; N],
+            gbar,
+        }
+    }
+}
+
+fn nats_state(s: &mut Native, v: &[f64], celsius: f64, dt: f64) {
+    for k in 0..N {
+        let v = v[k];
+        let qt = 2.3f64.powf((celsius - 23.0) / 10.0);
+        let ma = 0.182 * vtrap(-(v - -40.0), 6.0);
+        let mb = 0.124 * vtrap(v - -40.0, 6.0);
+        s.minf[k] = ma / (ma + mb);
+        s.mtau[k] = (1.0 / (ma + mb)) / qt;
+        let ha = 0.015 * vtrap(v - -66.0, 6.0);
+        let hb = 0.015 * vtrap(-(v - -66.0), 6.0);
+        s.hinf[k] = ha / (ha + hb);
+        s.htau[k] = (1.0 / (ha + hb)) / qt;
+        s.m[k] = cnexp(s.m[k], s.minf[k], s.mtau[k], dt);
+        s.h[k] = cnexp(s.h[k], s.hinf[k], s.htau[k], dt);
+    }
+}
+
+fn nats_cur(s: &mut Native, v: &[f64], rhs: &mut [f64], d: &mut [f64], ion: &mut IonArrays) {
+    for k in 0..N {
+        let v0 = v[k];
+        let e = ion.e[k];
+        let cur = |vv: f64, s: &mut Native| {
+            s.g[k] = s.gbar * s.m[k] * s.m[k] * s.m[k] * s.h[k];
+            s.i[k] = s.g[k] * (vv - e);
+            0.0 + s.i[k]
+        };
+        let hi = cur(v0 + 0.001, s);
+        let di = s.i[k];
+        let lo = cur(v0, s);
+        ion.di_dv[k] += (di - s.i[k]) / 0.001;
+        let g = (hi - lo) / 0.001;
+        ion.i[k] += s.i[k];
+        rhs[k] -= lo;
+        d[k] += g;
+    }
+}
+
+fn kv3_state(s: &mut Native, v: &[f64], dt: f64) {
+    let vshift = 0.0;
+    for k in 0..N {
+        let v = v[k];
+        s.minf[k] = 1.0 / (1.0 + hoc_exp((v - (18.700 + vshift)) / (-9.700)));
+        s.mtau[k] = 0.2 * 20.000 / (1.0 + hoc_exp((v - (-46.560 + vshift)) / (-44.140)));
+        s.m[k] = cnexp(s.m[k], s.minf[k], s.mtau[k], dt);
+    }
+}
+
+fn kv3_cur(s: &mut Native, v: &[f64], rhs: &mut [f64], d: &mut [f64], ion: &mut IonArrays) {
+    for k in 0..N {
+        let v0 = v[k];
+        let e = ion.e[k];
+        let cur = |vv: f64, s: &mut Native| {
+            s.g[k] = s.gbar * s.m[k];
+            s.i[k] = s.g[k] * (vv - e);
+            0.0 + s.i[k]
+        };
+        let hi = cur(v0 + 0.001, s);
+        let di = s.i[k];
+        let lo = cur(v0, s);
+        ion.di_dv[k] += (di - s.i[k]) / 0.001;
+        let g = (hi - lo) / 0.001;
+        ion.i[k] += s.i[k];
+        rhs[k] -= lo;
+        d[k] += g;
+    }
+}
+
+fn hva_state(s: &mut Native, v: &[f64], dt: f64) {
+    for k in 0..N {
+        let v = v[k];
+        let ma = 0.055 * vtrap(-27.0 - v, 3.8);
+        let mb = 0.94 * hoc_exp((-75.0 - v) / 17.0);
+        s.minf[k] = ma / (ma + mb);
+        s.mtau[k] = 1.0 / (ma + mb);
+        let ha = 0.000457 * hoc_exp((-13.0 - v) / 50.0);
+        let hb = 0.0065 / (hoc_exp((-v - 15.0) / 28.0) + 1.0);
+        s.hinf[k] = ha / (ha + hb);
+        s.htau[k] = 1.0 / (ha + hb);
+        s.m[k] = cnexp(s.m[k], s.minf[k], s.mtau[k], dt);
+        s.h[k] = cnexp(s.h[k], s.hinf[k], s.htau[k], dt);
+    }
+}
+
+fn hva_cur(s: &mut Native, v: &[f64], rhs: &mut [f64], d: &mut [f64], ion: &mut IonArrays) {
+    for k in 0..N {
+        let v0 = v[k];
+        let e = ion.e[k];
+        let cur = |vv: f64, s: &mut Native| {
+            s.g[k] = s.gbar * s.m[k] * s.m[k] * s.h[k];
+            s.i[k] = s.g[k] * (vv - e);
+            0.0 + s.i[k]
+        };
+        let hi = cur(v0 + 0.001, s);
+        let di = s.i[k];
+        let lo = cur(v0, s);
+        ion.di_dv[k] += (di - s.i[k]) / 0.001;
+        let g = (hi - lo) / 0.001;
+        ion.i[k] += s.i[k];
+        rhs[k] -= lo;
+        d[k] += g;
+    }
+}
+
+fn best<F: FnMut()>(mut f: F) -> f64 {
+    let mut b = f64::INFINITY;
+    for _ in 0..3 {
+        let t = Instant::now();
+        f();
+        b = b.min(t.elapsed().as_secs_f64());
+    }
+    b * 1e9 / (N * STEPS) as f64
+}
+
+fn main() {
+    let mut cat = Catalogue::empty();
+    let dir = modfiles();
+    for m in ["NaTs", "Kv3_1", "Ca_HVA"] {
+        cat.load_file(&dir.join(format!("{m}.mod")))
+            .expect("Allen mod files (RALL_BMTK_MODFILES)");
+    }
+    let v: Vec<f64> = (0..N)
+        .map(|k| -90.0 + 130.0 * (k as f64) / (N as f64))
+        .collect();
+    let area = vec![1000.0; N];
+    let diam = vec![10.0; N];
+    let mut ions = vec![
+        IonArrays::new("na", None, N),
+        IonArrays::new("k", None, N),
+        IonArrays::new("ca", None, N),
+    ];
+    let nodes: Vec<usize> = (0..N).collect();
+    let g = Globals {
+        t: 0.0,
+        dt: 0.025,
+        celsius: 34.0,
+    };
+    println!("| kernel | VM ns/instance-step | native ns/instance-step | ratio | identical |");
+    println!("|---|---|---|---|---|");
+    for (name, slot, gbar) in [
+        ("NaTs", 0usize, 0.5),
+        ("Kv3_1", 1, 0.3),
+        ("Ca_HVA", 2, 5e-4),
+    ] {
+        let mech = cat.get(name).unwrap().clone();
+        let mut mi: MechInstances = mech.instantiate(&nodes, &[slot]);
+        mi.column_mut(mi.var_id("gbar").unwrap()).fill(gbar);
+        let mut rhs = vec![0.0; N];
+        let mut d = vec![0.0; N];
+        {
+            let mut ctx = Ctx {
+                v: &v,
+                rhs: &mut rhs,
+                d: &mut d,
+                area: &area,
+                diam: &diam,
+                ions: &mut ions,
+                globals: g,
+            };
+            mi.init(&mut ctx, &mut NoEvents).unwrap();
+        }
+        let m0 = mi.column(mi.var_id("m").unwrap()).to_vec();
+        let h0 = mi
+            .var_id("h")
+            .map(|h| mi.column(h).to_vec())
+            .unwrap_or_else(|| vec![0.0; N]);
+        let mut nat = Native::new(&m0, &h0, gbar);
+        let vm_state = best(|| {
+            for _ in 0..STEPS {
+                let mut ctx = Ctx {
+                    v: &v,
+                    rhs: &mut rhs,
+                    d: &mut d,
+                    area: &area,
+                    diam: &diam,
+                    ions: &mut ions,
+                    globals: g,
+                };
+                mi.state(&mut ctx).unwrap();
+            }
+        });
+        let nat_state = best(|| {
+            for _ in 0..STEPS {
+                match name {
+                    "NaTs" => nats_state(&mut nat, &v, 34.0, 0.025),
+                    "Kv3_1" => kv3_state(&mut nat, &v, 0.025),
+                    _ => hva_state(&mut nat, &v, 0.025),
+                }
+            }
+        });
+        let vm_cur = best(|| {
+            for _ in 0..STEPS {
+                let mut ctx = Ctx {
+                    v: &v,
+                    rhs: &mut rhs,
+                    d: &mut d,
+                    area: &area,
+                    diam: &diam,
+                    ions: &mut ions,
+                    globals: g,
+                };
+                mi.current(&mut ctx).unwrap();
+            }
+        });
+        let nat_cur = best(|| {
+            for _ in 0..STEPS {
+                match name {
+                    "NaTs" => nats_cur(&mut nat, &v, &mut rhs, &mut d, &mut ions[0]),
+                    "Kv3_1" => kv3_cur(&mut nat, &v, &mut rhs, &mut d, &mut ions[1]),
+                    _ => hva_cur(&mut nat, &v, &mut rhs, &mut d, &mut ions[2]),
+                }
+            }
+        });
+        let same = mi
+            .column(mi.var_id("m").unwrap())
+            .iter()
+            .zip(&nat.m)
+            .all(|(a, b)| a.to_bits() == b.to_bits());
+        println!(
+            "| {name} state | {vm_state:.1} | {nat_state:.1} | {:.2} | {same} |",
+            vm_state / nat_state
+        );
+        println!(
+            "| {name} current | {vm_cur:.1} | {nat_cur:.1} | {:.2} | |",
+            vm_cur / nat_cur
+        );
+    }
+}
