@@ -225,3 +225,41 @@ impl Morphology {
         GeometryReport { sections, segments }
     }
 }
+
+/// Model processing applied before discretisation by [`cell_geometry`] (the geometric part of
+/// BMTK's processors; channel insertion belongs to the bionet layer).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Processing {
+    /// Import3d only (NEURON defaults Ra 35.4, cm 1).
+    None,
+    /// `aibs_perisomatic`: axon → 2 × 30 µm diam-1 stubs at soma(0.5), `define_shape`, then
+    /// `Ra` everywhere and `cm` per section-name prefix (`soma`, `axon`, `dend`, `apic`).
+    Perisomatic { ra: f64, cm: Vec<(String, f64)> },
+    /// The axon replacement of `aibs_allactive` (stubs with the original axon's diameters at
+    /// soma(1)); Ra/cm are left as they are.
+    AllactiveAxon,
+}
+
+/// What `rall cell --json` prints: read the SWC text (`file` names it in errors), apply the
+/// processing, set `nseg = 1 + 2*floor(L/(2*dL))` when `dl` is given, and report the geometry.
+pub fn cell_geometry(
+    file: &str,
+    swc_text: &str,
+    processing: &Processing,
+    dl: Option<f64>,
+) -> Result<GeometryReport, crate::CableError> {
+    let mut m = crate::read_swc(file, swc_text)?;
+    match processing {
+        Processing::None => {}
+        Processing::Perisomatic { ra, cm } => {
+            m.fix_axon_perisomatic()?;
+            let cm: Vec<(&str, f64)> = cm.iter().map(|(s, c)| (s.as_str(), *c)).collect();
+            m.set_passive_by_prefix(*ra, &cm)?;
+        }
+        Processing::AllactiveAxon => m.fix_axon_allactive()?,
+    }
+    if let Some(dl) = dl {
+        m.set_nseg_by_dl(dl)?;
+    }
+    Ok(m.geometry_report())
+}

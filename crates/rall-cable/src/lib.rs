@@ -6,7 +6,8 @@
 //! * Editing: [`Morphology::delete`], [`Morphology::create_cable`], [`Morphology::connect`],
 //!   [`Morphology::set_nseg`], [`Morphology::set_nseg_by_dl`], [`Morphology::define_shape`],
 //!   [`Morphology::fix_axon_perisomatic`], [`Morphology::set_passive_by_prefix`].
-//! * Geometry: [`Morphology::geometry_report`] (the `rall cell --json` data), [`section_geometry`].
+//! * Geometry: [`cell_geometry`] / [`Morphology::geometry_report`] (the `rall cell --json` data,
+//!   serde-serialisable [`GeometryReport`]), [`section_geometry`].
 //! * Discretisation and solver: [`Discretization`], [`hines_solve`].
 //! * Engine: [`GroupBuilder`] → [`CellGroup`] (`finitialize`, `fadvance`), [`Network`].
 
@@ -24,7 +25,10 @@ pub use engine::{
     SourceId,
 };
 pub use error::{CableError, SwcError};
-pub use geom::{section_geometry, GeometryReport, SecGeom, SectionReport, SegmentReport};
+pub use geom::{
+    cell_geometry, section_geometry, GeometryReport, Processing, SecGeom, SectionReport,
+    SegmentReport,
+};
 pub use mech::{MechSet, MechType, NativeMech};
 pub use morph::{Morphology, Pt3d, SecId, Section};
 pub use swc::{parse_swc, read_swc, SwcPoint};

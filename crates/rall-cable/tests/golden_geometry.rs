@@ -202,3 +202,31 @@ fn allactive_axon_dl20_matches_neuron() {
         );
     }
 }
+
+#[test]
+fn cell_geometry_entry_point_matches_golden() {
+    let (cell, fit) = CELLS[0];
+    let p = root().join(format!("../shared/components/morphologies/{cell}.swc"));
+    let text = std::fs::read_to_string(&p).unwrap();
+    let (ra, cm) = passive(fit);
+    let got = rall_cable::cell_geometry(
+        cell,
+        &text,
+        &rall_cable::Processing::Perisomatic { ra, cm },
+        Some(20.0),
+    )
+    .unwrap();
+    compare("cell_geometry peri", &got, &load_golden(cell, "peri"));
+    // the JSON the CLI prints round-trips exactly
+    let s = serde_json::to_string(&got).unwrap();
+    let back: GeometryReport = serde_json::from_str(&s).unwrap();
+    assert_eq!(back, got);
+    let e = rall_cable::cell_geometry(
+        "bad.swc",
+        "1 1 0 0 0\n",
+        &rall_cable::Processing::None,
+        None,
+    )
+    .unwrap_err();
+    assert!(e.to_string().starts_with("bad.swc:1:"), "{e}");
+}
