@@ -798,6 +798,8 @@ struct Gen<'s, 'p> {
     /// when generating a table body: the table's callable is computed, not looked up
     no_table: Option<String>,
     sub_kernels: Vec<(usize, Vec<Op>)>,
+    /// FROM iterations unrolled so far (bounded)
+    unrolled: usize,
 }
 
 type GR<T> = Result<T, NmodlError>;
@@ -831,6 +833,7 @@ impl<'s, 'p> Gen<'s, 'p> {
             weights: vec![],
             no_table: None,
             sub_kernels: vec![],
+            unrolled: 0,
         };
         g.v0 = g.perm();
         g.v_reg = g.perm();
@@ -1194,7 +1197,8 @@ impl<'s, 'p> Gen<'s, 'p> {
                 let mut count = 0;
                 while (step > 0.0 && i <= hi) || (step < 0.0 && i >= hi) {
                     count += 1;
-                    if count > 10000 {
+                    self.unrolled += 1;
+                    if count > 10000 || self.unrolled > 100_000 {
                         return self.err(*p, "FROM loop too long to unroll");
                     }
                     let r = self.konst(i);
@@ -1867,6 +1871,9 @@ impl<'s, 'p> Gen<'s, 'p> {
         let Some((c, is_fn)) = user else {
             return self.err(p, format!("call of unknown function or procedure `{name}`"));
         };
+        if self.body.len() > 1_000_000 {
+            return self.err(p, "code too large after inlining calls");
+        }
         if self.call_stack.iter().any(|n| n == name) {
             return self.err(p, format!("recursive call of `{name}` is not supported"));
         }

@@ -453,7 +453,14 @@ impl MechMeta {
     /// Index of a range variable by name (accepts `name` or `name_<suffix>`).
     pub fn range_index(&self, name: &str) -> Option<usize> {
         let bare = strip_suffix(name, &self.name);
-        self.range.iter().position(|r| r.name == bare)
+        self.range.iter().position(|r| r.name == bare).or_else(|| {
+            // NEURON's Python alias for IClamp's `del` (a Python keyword)
+            if bare == "delay" {
+                self.range.iter().position(|r| r.name == "del")
+            } else {
+                None
+            }
+        })
     }
     /// Index of a global by name (accepts `name` or `name_<suffix>`).
     pub fn global_index(&self, name: &str) -> Option<usize> {
