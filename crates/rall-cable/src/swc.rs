@@ -69,6 +69,13 @@ pub fn parse_swc(file: &str, text: &str) -> Result<Vec<SwcPoint>, SwcError> {
         };
         let id = int(vals[0], "id")?;
         let ty = int(vals[1], "type")?;
+        if ty.abs() > 10_000 {
+            return Err(SwcError::BadColumns {
+                file: file.into(),
+                line,
+                text: raw.to_string(),
+            });
+        }
         let pid = int(vals[6], "parent id")?;
         for &v in &vals[2..6] {
             if !v.is_finite() || vals[5] < 0.0 {

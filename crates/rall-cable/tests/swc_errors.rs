@@ -7,6 +7,12 @@ fn bad_columns() {
     let e = read_swc("a.swc", "# c\n1 1 0 0 0 5 -1\n2 3 1 2 x 1 1\n").unwrap_err();
     assert!(matches!(e, SwcError::BadColumns { line: 3, .. }), "{e}");
     assert!(e.to_string().starts_with("a.swc:3:"));
+    let e = read_swc("a.swc", "1 1 0 0 0 5 -1\n2 300000000 1 2 3 1 1\n").unwrap_err();
+    assert!(matches!(e, SwcError::BadColumns { line: 2, .. }), "{e}");
+    let e = read_swc("a.swc", "1 1 0 0 0 -5 -1\n").unwrap_err();
+    assert!(matches!(e, SwcError::BadColumns { line: 1, .. }), "{e}");
+    let e = read_swc("a.swc", "1 1.5 0 0 0 5 -1\n").unwrap_err();
+    assert!(matches!(e, SwcError::NotInteger { line: 1, .. }), "{e}");
     let e = read_swc("a.swc", "1 1 0 0 0 5 -1\n2 3 1 2 3 1\n").unwrap_err();
     assert!(matches!(e, SwcError::BadColumns { line: 2, .. }), "{e}");
 }
@@ -124,4 +130,82 @@ fn branches_split_sections() {
     assert_eq!((d1.pt3d[0].x, d1.pt3d[0].y), (0.0, 10.0));
     assert_eq!(d1.parent_x, 1.0);
     assert_eq!(d1.pt3d[0].d, 2.0, "first point takes the parent's diameter");
+}
+
+mod fuzz {
+    use proptest::prelude::*;
+    use rall_cable::{read_swc, Discretization};
+
+    fn row() -> impl Strategy<Value = String> {
+        (
+            0i64..40,
+            prop_oneof![Just(1i64), Just(2), Just(3), Just(4), -2i64..8],
+            -50.0f64..50.0,
+            -50.0f64..50.0,
+            -5.0f64..5.0,
+            prop_oneof![Just(0.0f64), 0.01f64..5.0],
+            -2i64..40,
+        )
+            .prop_map(|(id, t, x, y, z, r, p)| format!("{id} {t} {x} {y} {z} {r} {p}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
+        /// Arbitrary SWC-like input never panics: it is rejected with an error or imported,
+        /// and an imported cell can be processed and discretised.
+        #[test]
+        fn no_panic_on_arbitrary_rows(rows in proptest::collection::vec(row(), 0..30), junk in "[ -~]{0,20}") {
+            let mut text = rows.join("\n");
+            text.push('\n');
+            text.push_str(&junk);
+            if let Ok(mut m) = read_swc("f.swc", &text) {
+                let _ = m.geometry_report();
+                let _ = Discretization::new(&m);
+                if m.fix_axon_perisomatic().is_ok() {
+                    let _ = m.set_nseg_by_dl(20.0);
+                    let _ = m.geometry_report();
+                }
+            }
+        }
+    }
+
+    fn tree() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                prop_oneof![Just(1i32), Just(2), Just(3), Just(4)],
+                -30.0f64..30.0,
+                -30.0f64..30.0,
+                0.05f64..4.0,
+            ),
+            1..60,
+        )
+        .prop_map(|pts| {
+            let mut s = String::from("# random tree\n1 1 0 0 0 5 -1\n");
+            for (k, (pi, t, x, y, r)) in pts.iter().enumerate() {
+                let id = k + 2;
+                let pid = pi.index(id - 1) + 1;
+                s.push_str(&format!("{id} {t} {x} {y} 0 {r} {pid}\n"));
+            }
+            s
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, rng_seed: proptest::test_runner::RngSeed::Fixed(11), ..ProptestConfig::default() })]
+        /// Any valid tree with a soma imports; every segment has finite positive area and ri.
+        #[test]
+        fn valid_trees_import(text in tree()) {
+            let mut m = read_swc("t.swc", &text).unwrap();
+            m.set_nseg_by_dl(5.0).unwrap();
+            let g = m.geometry_report();
+            for s in &g.segments {
+                prop_assert!(s.area.is_finite() && s.area > 0.0 && s.ri.is_finite() && s.ri > 0.0, "{s:?}");
+            }
+            let d = Discretization::new(&m).unwrap();
+            for (i, &p) in d.tree.parent.iter().enumerate() {
+                prop_assert!(p == rall_cable::NO_PARENT || p < i);
+            }
+        }
+    }
 }
