@@ -65,6 +65,8 @@ pub enum ProbeSpec {
 struct CellRec {
     disc: Discretization,
     node_offset: usize,
+    /// Sections in `all` order.
+    all: Vec<SecId>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +153,7 @@ impl GroupBuilder {
         self.cells.push(CellRec {
             disc,
             node_offset: off,
+            all: m.all.clone(),
         });
         Ok(CellId(self.cells.len() - 1))
     }
@@ -648,6 +651,8 @@ impl GroupBuilder {
             solo_roots: Vec::new(),
             solo_spans: Vec::new(),
             lane_blocks: Vec::new(),
+            cells: Vec::new(),
+            perm: Vec::new(),
             cap: Vec::new(),
         };
         for (k, src) in g.sources.iter().enumerate() {
@@ -739,6 +744,8 @@ impl GroupBuilder {
             g.probes.push(pr);
             g.traces.push(Vec::new());
         }
+        g.cells = std::mem::take(&mut self.cells);
+        g.perm = perm;
         Ok(g)
     }
 }
@@ -929,6 +936,10 @@ pub struct CellGroup {
     solo_roots: Vec<usize>,
     solo_spans: Vec<(usize, usize)>,
     lane_blocks: Vec<LaneBlock>,
+    /// Per cell: discretisation, node offset before layout, sections in `all` order.
+    cells: Vec<CellRec>,
+    /// Builder node index → group node index.
+    perm: Vec<usize>,
     /// `(0.001/dt)*cm` per node (0 at zero-area nodes), as NEURON multiplies it every step.
     cap: Vec<f64>,
 }
@@ -949,6 +960,36 @@ impl CellGroup {
     /// Number of nodes.
     pub fn n_nodes(&self) -> usize {
         self.v.len()
+    }
+
+    /// Node of `cell`'s `sec(x)` in this group (NEURON's mapping of x to a node).
+    pub fn node(&self, cell: CellId, sec: SecId, x: f64) -> Result<usize, CableError> {
+        let c = self
+            .cells
+            .get(cell.0)
+            .ok_or_else(|| CableError::Model(format!("no cell {}", cell.0)))?;
+        Ok(self.perm[c.node_offset + c.disc.node_at(sec, x)?])
+    }
+
+    /// Nodes of all segments of a cell, sections in `all` order then x (BMTK's segment
+    /// indexing, e.g. for compartment reports: `v[node]`).
+    pub fn segment_nodes(&self, cell: CellId) -> Result<Vec<usize>, CableError> {
+        let c = self
+            .cells
+            .get(cell.0)
+            .ok_or_else(|| CableError::Model(format!("no cell {}", cell.0)))?;
+        let mut out = Vec::new();
+        for &s in &c.all {
+            let sn = c
+                .disc
+                .sec_nodes
+                .get(s)
+                .copied()
+                .flatten()
+                .ok_or(CableError::NoSection(s))?;
+            out.extend((0..sn.nseg).map(|j| self.perm[c.node_offset + sn.first + j]));
+        }
+        Ok(out)
     }
 
     /// Number of steps taken since finitialize.

@@ -164,3 +164,35 @@ fn lane_interleaved_cells_equal_cells_alone() {
         assert_eq!(g.trace(probes[k].1), g1.trace(p2), "cell {k} soma");
     }
 }
+
+#[test]
+fn segment_nodes_follow_all_order_and_layout() {
+    let mut b = GroupBuilder::new();
+    let mut cells = Vec::new();
+    for _ in 0..5 {
+        let (m, soma, dend) = ball_and_stick();
+        let c = b.add_cell(&m).unwrap();
+        b.insert(c, soma, &native::pas(), &[]).unwrap();
+        b.insert(c, dend, &native::pas(), &[]).unwrap();
+        cells.push((c, soma, dend));
+    }
+    let g = b.build(0.025, 34.0).unwrap();
+    for &(c, soma, dend) in &cells {
+        let nodes = g.segment_nodes(c).unwrap();
+        assert_eq!(nodes.len(), 1 + 9);
+        assert_eq!(nodes[0], g.node(c, soma, 0.5).unwrap());
+        for j in 0..9 {
+            assert_eq!(
+                nodes[1 + j],
+                g.node(c, dend, (j as f64 + 0.5) / 9.0).unwrap()
+            );
+        }
+    }
+    let mut all: Vec<usize> = cells
+        .iter()
+        .flat_map(|&(c, _, _)| g.segment_nodes(c).unwrap())
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 50, "segment nodes are distinct across cells");
+}
