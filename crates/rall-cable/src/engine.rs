@@ -115,6 +115,7 @@ pub struct GroupBuilder {
     probes: Vec<ProbeSpec>,
     ion_values: Vec<(String, IonVar, usize, f64)>,
     remote: Vec<(u64, Option<PointId>, Vec<f64>, f64)>,
+    plays: Vec<(PointId, String, f64, Vec<f64>)>,
     density_index: HashMap<(usize, usize), usize>,
 }
 
@@ -334,6 +335,28 @@ impl GroupBuilder {
             delay,
         });
         Ok(NetConId(self.netcons.len() - 1))
+    }
+
+    /// `Vector.play(&point.var, dt_play)`: `var` takes `values[i]` at `t = i*dt_play`, through the
+    /// event queue as NEURON's VecPlayStep does (so a change at `t_e` takes effect at the step
+    /// boundary `t_k` with `t_k - dt/2 < t_e <= t_k + dt/2`); `values[0]` is set in finitialize.
+    pub fn add_play(
+        &mut self,
+        point: PointId,
+        var: &str,
+        dt_play: f64,
+        values: Vec<f64>,
+    ) -> Result<(), CableError> {
+        if point.0 >= self.points.len() {
+            return Err(CableError::Model(format!("no point process {}", point.0)));
+        }
+        if dt_play.is_nan() || dt_play <= 0.0 {
+            return Err(CableError::Model(format!(
+                "play interval must be positive, got {dt_play}"
+            )));
+        }
+        self.plays.push((point, var.to_string(), dt_play, values));
+        Ok(())
     }
 
     /// A NetCon fed by the source with `gid` in another group of a [`Network`].
@@ -651,6 +674,7 @@ impl GroupBuilder {
             solo_roots: Vec::new(),
             solo_spans: Vec::new(),
             lane_blocks: Vec::new(),
+            plays: Vec::new(),
             cells: Vec::new(),
             perm: Vec::new(),
             cap: Vec::new(),
@@ -681,6 +705,23 @@ impl GroupBuilder {
             });
             let id = g.netcons.len() - 1;
             g.sources[nc.source.0].netcons.push(id);
+        }
+        for (p, var, dtp, values) in &self.plays {
+            let (mi, k) = point_slot[p.0];
+            if g.mechs[mi].get(var, k).is_none() {
+                return Err(CableError::Model(format!(
+                    "{} has no variable {var}",
+                    g.mechs[mi].meta().name
+                )));
+            }
+            g.plays.push(Play {
+                mech: mi,
+                inst: k,
+                var: var.clone(),
+                dt: *dtp,
+                values: values.clone(),
+                current: 0,
+            });
         }
         for (gid, target, weight, delay) in &self.remote {
             let t = target.map(|p| point_slot[p.0]);
@@ -751,6 +792,16 @@ impl GroupBuilder {
 }
 
 #[derive(Debug, Clone)]
+struct Play {
+    mech: usize,
+    inst: usize,
+    var: String,
+    dt: f64,
+    values: Vec<f64>,
+    current: usize,
+}
+
+#[derive(Debug, Clone)]
 enum Probe {
     V(usize),
     Mech(usize, usize, String),
@@ -786,6 +837,7 @@ pub struct NetCon {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum EvKind {
     NetCon(usize),
+    Play(usize),
     SelfEv {
         mech: usize,
         inst: usize,
@@ -936,6 +988,7 @@ pub struct CellGroup {
     solo_roots: Vec<usize>,
     solo_spans: Vec<(usize, usize)>,
     lane_blocks: Vec<LaneBlock>,
+    plays: Vec<Play>,
     /// Per cell: discretisation, node offset before layout, sections in `all` order.
     cells: Vec<CellRec>,
     /// Builder node index → group node index.
@@ -1105,7 +1158,20 @@ impl CellGroup {
     fn deliver(&mut self, ev: Event) -> Result<(), RunError> {
         self.t = ev.time;
         let g = self.globals();
+        if let EvKind::Play(k) = ev.kind {
+            let p = &mut self.plays[k];
+            if let Some(&val) = p.values.get(p.current) {
+                self.mechs[p.mech].set(&p.var, p.inst, val);
+            }
+            p.current += 1;
+            if p.current < p.values.len() {
+                let te = p.current as f64 * p.dt;
+                self.push(te, EvKind::Play(k));
+            }
+            return Ok(());
+        }
         let (mech, inst, flag, nc) = match ev.kind {
+            EvKind::Play(_) => return Ok(()),
             EvKind::NetCon(k) => match self.netcons[k].target {
                 Some((m, i)) => (m, i, 0.0, Some(k)),
                 None => return Ok(()),
@@ -1289,6 +1355,14 @@ impl CellGroup {
                 };
             }
         }
+        // Vector.play: initialise and deliver the t = 0 values before anything else
+        for k in 0..self.plays.len() {
+            self.plays[k].current = 0;
+            if !self.plays[k].values.is_empty() {
+                self.push(0.0, EvKind::Play(k));
+            }
+        }
+        self.deliver_events(0.0)?;
         self.v.iter_mut().for_each(|x| *x = v_init);
         let c = self.celsius;
         for (ion, present) in self.ions.iter_mut().zip(&self.ion_present) {
