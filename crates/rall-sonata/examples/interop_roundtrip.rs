@@ -61,6 +61,15 @@ fn run(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
         w.finish()?;
     }
 
+    // A spike file larger than one 65,535-row chunk (h5py must read multi-chunk datasets).
+    let mut big = rall_sonata::SpikePopulation::new("big");
+    big.node_ids = (0..100_000u64).map(|i| i % 1000).collect();
+    big.timestamps = (0..100_000u64).map(|i| i as f64 * 0.03125).collect();
+    let big_table = SpikeTable {
+        populations: vec![big],
+    };
+    big_table.write_h5(out.join("output/big_spikes.h5"))?;
+
     // The golden manifest describes exactly these contents; point its references at the golden
     // folder and add the CSV spike files.
     let manifest_path = golden.join("../../interop/manifests/golden_ch02.json");
@@ -84,6 +93,11 @@ fn run(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     files.extend(csvs);
+    files.push(serde_json::json!({
+        "kind": "spikes",
+        "path": "output/big_spikes.h5",
+        "expect": {"populations": {"big": {"n_spikes": 100000, "units": "ms", "sorting": "none"}}}
+    }));
     m["description"] =
         "tutorial files re-written by rall-sonata (interop_roundtrip example)".into();
     std::fs::write(out.join("manifest.json"), serde_json::to_string_pretty(&m)?)?;

@@ -490,6 +490,9 @@ impl H5File {
     }
 }
 
+/// Largest leading chunk dimension we write (see `emit_dataset`).
+const MAX_CHUNK_ROWS: u64 = 65_535;
+
 /// Storage options for a dataset to be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Compression {
@@ -791,7 +794,15 @@ fn emit_dataset(db: &mut h5p::DatasetBuilder, d: DatasetSpec) -> std::result::Re
         db.with_shape(&a.shape);
         if let Compression::Gzip(level) = d.compression {
             if n > 0 && !is_str {
-                db.with_chunks(&a.shape).with_deflate(level);
+                // One chunk = the whole dataset (as h5py does for BMTK), except that the leading
+                // chunk dimension stays below 65,536: hdf5-pure 0.47 encodes larger chunk
+                // dimensions in a width libhdf5 rejects ("stored chunk dimension encoding length
+                // does not match"), which made big nodes/edges/spikes files unreadable by h5py.
+                let mut chunks = a.shape.clone();
+                if let Some(first) = chunks.first_mut() {
+                    *first = (*first).clamp(1, MAX_CHUNK_ROWS);
+                }
+                db.with_chunks(&chunks).with_deflate(level);
             }
         }
     }
