@@ -617,25 +617,33 @@ impl Compiled {
         }
         // Arithmetic runs over all LANES lanes (fixed-size arrays: no bounds checks, the loops
         // vectorise); lanes past `n` hold values that are never stored.
+        // Arithmetic runs over all LANES lanes on fixed-size arrays (no bounds checks; the
+        // loops vectorise); lanes past `n` hold values that are never stored.
         macro_rules! bin {
             ($d:expr, $a:expr, $b:expr, $f:expr) => {{
                 let (d, a, b) = (r!(*$d), r!(*$a), r!(*$b));
-                let x: [f64; LANES] = regs[a..a + LANES].try_into().unwrap();
-                let y: [f64; LANES] = regs[b..b + LANES].try_into().unwrap();
-                let out: &mut [f64; LANES] = (&mut regs[d..d + LANES]).try_into().unwrap();
-                for l in 0..LANES {
-                    out[l] = $f(x[l], y[l]);
+                let mut out = [0.0f64; LANES];
+                {
+                    let x: &[f64; LANES] = regs[a..a + LANES].try_into().unwrap();
+                    let y: &[f64; LANES] = regs[b..b + LANES].try_into().unwrap();
+                    for l in 0..LANES {
+                        out[l] = $f(x[l], y[l]);
+                    }
                 }
+                regs[d..d + LANES].copy_from_slice(&out);
             }};
         }
         macro_rules! un {
             ($d:expr, $a:expr, $f:expr) => {{
                 let (d, a) = (r!(*$d), r!(*$a));
-                let x: [f64; LANES] = regs[a..a + LANES].try_into().unwrap();
-                let out: &mut [f64; LANES] = (&mut regs[d..d + LANES]).try_into().unwrap();
-                for l in 0..LANES {
-                    out[l] = $f(x[l]);
+                let mut out = [0.0f64; LANES];
+                {
+                    let x: &[f64; LANES] = regs[a..a + LANES].try_into().unwrap();
+                    for l in 0..LANES {
+                        out[l] = $f(x[l]);
+                    }
                 }
+                regs[d..d + LANES].copy_from_slice(&out);
             }};
         }
         let b2f = |b: bool| if b { 1.0 } else { 0.0 };
@@ -658,13 +666,16 @@ impl Compiled {
                 Op::Not(d, a) => un!(d, a, |x: f64| b2f(x == 0.0)),
                 Op::Sel(d, c, a, b) => {
                     let (d, c, a, b) = (r!(*d), r!(*c), r!(*a), r!(*b));
-                    let cc: [f64; LANES] = regs[c..c + LANES].try_into().unwrap();
-                    let x: [f64; LANES] = regs[a..a + LANES].try_into().unwrap();
-                    let y: [f64; LANES] = regs[b..b + LANES].try_into().unwrap();
-                    let out: &mut [f64; LANES] = (&mut regs[d..d + LANES]).try_into().unwrap();
-                    for l in 0..LANES {
-                        out[l] = if cc[l] != 0.0 { x[l] } else { y[l] };
+                    let mut out = [0.0f64; LANES];
+                    {
+                        let cc: &[f64; LANES] = regs[c..c + LANES].try_into().unwrap();
+                        let x: &[f64; LANES] = regs[a..a + LANES].try_into().unwrap();
+                        let y: &[f64; LANES] = regs[b..b + LANES].try_into().unwrap();
+                        for l in 0..LANES {
+                            out[l] = if cc[l] != 0.0 { x[l] } else { y[l] };
+                        }
                     }
+                    regs[d..d + LANES].copy_from_slice(&out);
                 }
                 Op::Call1(f, d, a) => {
                     let f = *f;
@@ -691,8 +702,9 @@ impl Compiled {
                 }
                 Op::LdV(d) => {
                     let d = r!(*d);
-                    for l in 0..n {
-                        regs[d + l] = env.ctx.v[env.nodes[base + l]];
+                    let nodes = &env.nodes[base..base + n];
+                    for (x, nd) in regs[d..d + n].iter_mut().zip(nodes) {
+                        *x = env.ctx.v[*nd];
                     }
                 }
                 Op::LdArea(d) => {
@@ -711,8 +723,9 @@ impl Compiled {
                     let ion = &env.ctx.ions[env.ion_slots[*s as usize]];
                     let arr = ion_arr(ion, *f);
                     let d = r!(*d);
-                    for l in 0..n {
-                        regs[d + l] = arr[env.nodes[base + l]];
+                    let nodes = &env.nodes[base..base + n];
+                    for (x, nd) in regs[d..d + n].iter_mut().zip(nodes) {
+                        *x = arr[*nd];
                     }
                 }
                 Op::StIon(s, f, a) => {
@@ -727,8 +740,9 @@ impl Compiled {
                     let ion = &mut env.ctx.ions[env.ion_slots[*s as usize]];
                     let arr = ion_arr_mut(ion, *f);
                     let a = r!(*a);
-                    for l in 0..n {
-                        arr[env.nodes[base + l]] += regs[a + l];
+                    let nodes = &env.nodes[base..base + n];
+                    for (nd, x) in nodes.iter().zip(&regs[a..a + n]) {
+                        arr[*nd] += *x;
                     }
                 }
                 Op::WroteConc(s) => {
@@ -743,23 +757,29 @@ impl Compiled {
                 }
                 Op::AccRhs(a, sign) => {
                     let a = r!(*a);
-                    for l in 0..n {
-                        let nd = env.nodes[base + l];
-                        if *sign > 0.0 {
-                            env.ctx.rhs[nd] += regs[a + l];
-                        } else {
-                            env.ctx.rhs[nd] -= regs[a + l];
+                    let nodes = &env.nodes[base..base + n];
+                    let vals = &regs[a..a + n];
+                    if *sign > 0.0 {
+                        for (nd, x) in nodes.iter().zip(vals) {
+                            env.ctx.rhs[*nd] += *x;
+                        }
+                    } else {
+                        for (nd, x) in nodes.iter().zip(vals) {
+                            env.ctx.rhs[*nd] -= *x;
                         }
                     }
                 }
                 Op::AccD(a, sign) => {
                     let a = r!(*a);
-                    for l in 0..n {
-                        let nd = env.nodes[base + l];
-                        if *sign > 0.0 {
-                            env.ctx.d[nd] += regs[a + l];
-                        } else {
-                            env.ctx.d[nd] -= regs[a + l];
+                    let nodes = &env.nodes[base..base + n];
+                    let vals = &regs[a..a + n];
+                    if *sign > 0.0 {
+                        for (nd, x) in nodes.iter().zip(vals) {
+                            env.ctx.d[*nd] += *x;
+                        }
+                    } else {
+                        for (nd, x) in nodes.iter().zip(vals) {
+                            env.ctx.d[*nd] -= *x;
                         }
                     }
                 }
