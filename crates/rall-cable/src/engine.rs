@@ -165,7 +165,8 @@ impl GroupBuilder {
             .ok_or_else(|| CableError::Model(format!("no cell {}", c.0)))
     }
 
-    /// Global node index of `cell`'s `sec(x)`.
+    /// Builder-internal node index of `cell`'s `sec(x)` (before the group's node layout is
+    /// chosen; after [`GroupBuilder::build`] use [`CellGroup::node`]).
     pub fn node(&self, cell: CellId, sec: SecId, x: f64) -> Result<usize, CableError> {
         let c = self.cell(cell)?;
         Ok(c.node_offset + c.disc.node_at(sec, x)?)
@@ -1485,8 +1486,15 @@ pub struct Network {
 
 impl Network {
     /// Run `n_steps` fixed steps (after each group's finitialize), exchanging spikes between
-    /// groups every `floor(min_delay/dt)` steps.
+    /// groups every `floor(min_delay/dt)` steps, one group after the other.
     pub fn run(&mut self, n_steps: u64) -> Result<(), RunError> {
+        self.run_threads(n_steps, 1)
+    }
+
+    /// As [`Network::run`], stepping the groups on up to `threads` OS threads between
+    /// exchanges. Groups share nothing while stepping and spikes are exchanged in a fixed order,
+    /// so results do not depend on `threads`.
+    pub fn run_threads(&mut self, n_steps: u64, threads: usize) -> Result<(), RunError> {
         let dt = self.groups.first().map(|g| g.dt).unwrap_or(0.025);
         let min_delay = self
             .groups
@@ -1500,9 +1508,33 @@ impl Network {
         let mut done = 0;
         while done < n_steps {
             let k = interval.min(n_steps - done);
-            // independent: could run in parallel
-            for g in &mut self.groups {
-                g.advance(k)?;
+            if threads <= 1 || self.groups.len() <= 1 {
+                for g in &mut self.groups {
+                    g.advance(k)?;
+                }
+            } else {
+                let per = self.groups.len().div_ceil(threads);
+                let results: Vec<Result<(), RunError>> = std::thread::scope(|s| {
+                    let handles: Vec<_> = self
+                        .groups
+                        .chunks_mut(per)
+                        .map(|chunk| {
+                            s.spawn(move || {
+                                for g in chunk {
+                                    g.advance(k)?;
+                                }
+                                Ok(())
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                        .collect()
+                });
+                for r in results {
+                    r?;
+                }
             }
             done += k;
             let mut spikes: Vec<(f64, u64)> = Vec::new();

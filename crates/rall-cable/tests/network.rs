@@ -91,6 +91,13 @@ fn two_groups_equal_one_group() {
     assert_eq!(spikes1, spikes2);
     assert_eq!(g.trace(p1), net.groups[1].trace(p2));
     assert_eq!(g.t, net.groups[1].t);
+    // the same on two threads
+    let trace_seq = net.groups[1].trace(p2).to_vec();
+    for g in &mut net.groups {
+        g.finitialize(-65.0).unwrap();
+    }
+    net.run_threads(nsteps, 2).unwrap();
+    assert_eq!(net.groups[1].trace(p2), &trace_seq[..]);
 }
 
 #[test]
