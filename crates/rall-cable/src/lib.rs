@@ -9,7 +9,32 @@
 //! * Geometry: [`cell_geometry`] / [`Morphology::geometry_report`] (the `rall cell --json` data,
 //!   serde-serialisable [`GeometryReport`]), [`section_geometry`].
 //! * Discretisation and solver: [`Discretization`], [`hines_solve`].
-//! * Engine: [`GroupBuilder`] → [`CellGroup`] (`finitialize`, `fadvance`), [`Network`].
+//! * Engine: [`GroupBuilder`] → [`CellGroup`] (`finitialize`, `fadvance`, probes, spikes),
+//!   [`Network`] (groups exchanging spikes every minimum delay, optionally on threads).
+//!   Mechanisms are [`MechType`]s: `MechType::Nmodl(rall_nmodl::Mechanism)` or the native
+//!   kernels in [`native`] (`pas`, `IClamp`, `ExpSyn`, `Exp2Syn`, `VecStim`).
+//!
+//! Every result is bit-identical to NEURON 9.0.2 on the goldens in `validation/golden/cells`.
+//!
+//! ```
+//! use rall_cable::{native, read_swc, GroupBuilder, ProbeSpec};
+//! let swc = "1 1 0 0 0 5 -1\n2 3 0 5 0 1 1\n3 3 0 100 0 0.5 2\n";
+//! let mut m = read_swc("ball.swc", swc).unwrap();
+//! m.set_nseg_by_dl(20.0).unwrap();
+//! let mut b = GroupBuilder::new();
+//! let cell = b.add_cell(&m).unwrap();
+//! for &s in &m.all {
+//!     b.insert(cell, s, &native::pas(), &[("g", 1e-4), ("e", -70.0)]).unwrap();
+//! }
+//! let soma = m.find("soma[0]").unwrap();
+//! b.add_point(cell, soma, 0.5, &native::iclamp(), &[("del", 1.0), ("dur", 2.0), ("amp", 0.1)]).unwrap();
+//! let v = b.add_probe(ProbeSpec::V { cell, sec: soma, x: 0.5 });
+//! let mut g = b.build(0.025, 34.0).unwrap();
+//! g.finitialize(-70.0).unwrap();
+//! g.advance(200).unwrap();
+//! assert_eq!(g.trace(v).len(), 201);
+//! assert!(g.trace(v)[200] > -70.0);
+//! ```
 
 pub mod engine;
 pub mod error;
