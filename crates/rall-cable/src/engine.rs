@@ -426,37 +426,50 @@ impl GroupBuilder {
         let mut perm = vec![0usize; n];
         let mut blocks: Vec<LaneBlock> = Vec::new();
         {
+            // cells grouped by topology (first-appearance order); full groups of LANES become
+            // lane blocks, the rest are laid out one after the other
+            let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+            let mut index: HashMap<&[usize], usize> = HashMap::new();
+            for c in 0..self.cells.len() {
+                let key: &[usize] = &self.trees[c].parent;
+                match index.get(key) {
+                    Some(&gi) => groups[gi].1.push(c),
+                    None => {
+                        index.insert(key, groups.len());
+                        groups.push((key.to_vec(), vec![c]));
+                    }
+                }
+            }
             let mut next = 0usize;
-            let mut c = 0usize;
-            let nc = self.cells.len();
-            while c < nc {
-                let same = |x: usize, y: usize| self.trees[x].parent == self.trees[y].parent;
-                if c + LANES <= nc && (1..LANES).all(|k| same(c, c + k)) {
-                    let t = &self.trees[c];
-                    let nn = t.parent.len();
-                    for k in 0..LANES {
-                        let o = self.cells[c + k].node_offset;
+            let mut solo: Vec<usize> = Vec::new();
+            for (parent, members) in &groups {
+                let nn = parent.len();
+                let full = members.len() / LANES * LANES;
+                for chunk in members[..full].chunks(LANES) {
+                    for (k, &c) in chunk.iter().enumerate() {
+                        let o = self.cells[c].node_offset;
                         for i in 0..nn {
                             perm[o + i] = next + LANES * i + k;
                         }
                     }
-                    let nroots = t.parent.iter().take_while(|&&p| p == NO_PARENT).count();
+                    let nroots = parent.iter().take_while(|&&p| p == NO_PARENT).count();
                     blocks.push(LaneBlock {
                         off: next,
                         n: nn,
                         nroots,
-                        parent: t.parent.clone(),
+                        parent: parent.clone(),
                     });
                     next += LANES * nn;
-                    c += LANES;
-                } else {
-                    let o = self.cells[c].node_offset;
-                    for i in 0..self.trees[c].parent.len() {
-                        perm[o + i] = next + i;
-                    }
-                    next += self.trees[c].parent.len();
-                    c += 1;
                 }
+                solo.extend_from_slice(&members[full..]);
+            }
+            solo.sort_unstable();
+            for c in solo {
+                let o = self.cells[c].node_offset;
+                for i in 0..self.trees[c].parent.len() {
+                    perm[o + i] = next + i;
+                }
+                next += self.trees[c].parent.len();
             }
         }
         let mut tree = Tree {

@@ -146,9 +146,9 @@ fn lane_interleaved_cells_equal_cells_alone() {
         )
     };
     let mut cells = Vec::new();
-    for k in 0..7 {
+    for k in 0..9 {
         let (mut m, soma, dend) = ball_and_stick();
-        if k == 5 {
+        if k == 2 || k == 5 {
             m.set_nseg(dend, 5).unwrap();
         }
         cells.push((m, soma, dend, 0.3 + 0.1 * k as f64));
