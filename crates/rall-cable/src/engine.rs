@@ -1199,7 +1199,9 @@ impl CellGroup {
         };
         let mut weights = match nc {
             Some(k) => std::mem::take(&mut self.netcons[k].weight),
-            None => Vec::new(),
+            // a self-event sent from INITIAL has no NetCon: give it a zero weight vector of the
+            // type's arity rather than an empty one
+            None => vec![0.0; self.mechs[mech].meta().net_receive_arity.unwrap_or(0)],
         };
         let mut out = std::mem::take(&mut self.pending);
         let r = {
@@ -1276,6 +1278,9 @@ impl CellGroup {
         let g = self.globals();
         let mut ions_done = self.ions.is_empty();
         for m in 0..self.mechs.len() {
+            if self.mechs[m].meta().kind == MechKind::Artificial {
+                continue; // no membrane current (NEURON keeps them out of the thread lists)
+            }
             if !ions_done && self.mechs[m].meta().name != "pas" {
                 self.ion_cur();
                 ions_done = true;
@@ -1461,6 +1466,9 @@ impl CellGroup {
         self.t += 0.5 * self.dt;
         let g = self.globals();
         for m in 0..self.mechs.len() {
+            if self.mechs[m].meta().kind == MechKind::Artificial {
+                continue;
+            }
             let mut ctx = Ctx {
                 v: &self.v,
                 rhs: &mut self.rhs,
