@@ -58,8 +58,16 @@ fn main() {
             .unwrap()
     };
     let e_pas = pas["e_pas"].as_f64().unwrap();
-    let pas_t = native::pas();
-    let iclamp = native::iclamp();
+    // RALL_BENCH_NMODL=1: rall-nmodl's compiled pas/IClamp instead of the native kernels
+    let (pas_t, iclamp) = if std::env::var("RALL_BENCH_NMODL").is_ok_and(|v| v == "1") {
+        let c = rall_nmodl::Catalogue::builtin();
+        (
+            rall_cable::MechType::Nmodl(c.get("pas").unwrap().clone()),
+            rall_cable::MechType::Nmodl(c.get("IClamp").unwrap().clone()),
+        )
+    } else {
+        (native::pas(), native::iclamp())
+    };
     let soma = m.find("soma[0]").unwrap();
     let mut b = GroupBuilder::new();
     let mut nseg = 0;
