@@ -386,7 +386,8 @@ impl Morphology {
             let mut angle: f32 = if y1.abs() < 1e-6 && x1.abs() < 1e-6 {
                 0.0
             } else {
-                (y1 as f64).atan2(x1 as f64) as f32
+                // C++ overload resolution picks the float functions (atan2f, cosf, sinf)
+                y1.atan2(x1)
             };
             if arc > 0.0 && arc < 1.0 {
                 angle = (angle as f64 + std::f64::consts::PI / 2.0) as f32;
@@ -408,8 +409,8 @@ impl Morphology {
             }
             let sec = &mut self.sections[sid];
             let len = sec.len;
-            let xe = (x as f64 + len * (angle as f64).cos()) as f32;
-            let ye = (y as f64 + len * (angle as f64).sin()) as f32;
+            let xe = (x as f64 + len * angle.cos() as f64) as f32;
+            let ye = (y as f64 + len * angle.sin() as f64) as f32;
             let d = sec.diam;
             sec.pt3dadd(x as f64, y as f64, z as f64, d);
             let nseg = sec.nseg;
