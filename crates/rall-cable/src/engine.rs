@@ -128,6 +128,9 @@ pub enum IonVar {
     Ci,
     /// External concentration (mM).
     Co,
+    /// Total ionic current (mA/cm², as summed by the mechanisms in the last current pass;
+    /// read-only: setting it has no lasting effect).
+    I,
 }
 
 impl GroupBuilder {
@@ -642,6 +645,7 @@ impl GroupBuilder {
                 IonVar::E => ions[k].e[*node] = *value,
                 IonVar::Ci => ions[k].ci[*node] = *value,
                 IonVar::Co => ions[k].co[*node] = *value,
+                IonVar::I => ions[k].i[*node] = *value,
             }
         }
         let sources: Vec<Source> = self
@@ -1347,6 +1351,7 @@ impl CellGroup {
                 Probe::Ion(k, IonVar::E, node) => self.ions[*k].e[*node],
                 Probe::Ion(k, IonVar::Ci, node) => self.ions[*k].ci[*node],
                 Probe::Ion(k, IonVar::Co, node) => self.ions[*k].co[*node],
+                Probe::Ion(k, IonVar::I, node) => self.ions[*k].i[*node],
             };
             self.traces[k].push(val);
         }
