@@ -155,8 +155,15 @@ impl MechType {
 
 /// NEURON's `memb_order` key of a type (numerics doc §2.3): pas, concentration writers in
 /// reverse registration order, other built-ins in registration order, user mods by file name,
-/// artificial cells last.
-pub fn memb_order_key(meta: &MechMeta) -> (u8, i64, bool, usize, String) {
+/// artificial cells last. (Same rule as `rall_nmodl::memb_order`, over metadata so that native
+/// and NMODL types can be mixed.)
+pub fn memb_order_key(
+    meta: &MechMeta,
+) -> (
+    u8,
+    Option<std::cmp::Reverse<(bool, usize, String)>>,
+    (bool, usize, String),
+) {
     let group = if meta.name == "pas" {
         0
     } else if meta.kind == MechKind::Artificial {
@@ -168,8 +175,15 @@ pub fn memb_order_key(meta: &MechMeta) -> (u8, i64, bool, usize, String) {
     } else {
         3
     };
-    let file = meta.file.clone().unwrap_or_else(|| meta.name.clone());
-    // writers: reverse registration order, approximated by reverse rank
-    let rev = if group == 1 { -(meta.rank as i64) } else { 0 };
-    (group, rev, !meta.builtin, meta.rank, file)
+    // registration position: built-ins (by rank) before user mods (by file name)
+    let reg = (
+        !meta.builtin,
+        meta.rank,
+        meta.file.clone().unwrap_or_else(|| meta.name.clone()),
+    );
+    (
+        group,
+        (group == 1).then(|| std::cmp::Reverse(reg.clone())),
+        reg,
+    )
 }
