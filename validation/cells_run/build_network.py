@@ -18,13 +18,14 @@ def build(network_dir, case):
     c = CASES[case]
     os.makedirs(network_dir, exist_ok=True)
     cortex = NetworkBuilder('mcortex')
-    cortex.add_nodes(cell_name=c['cell_name'],
-                     potential=c['potential'],
-                     model_type='biophysical',
-                     model_template='ctdb:Biophys1.hoc',
-                     model_processing='aibs_perisomatic',
-                     dynamics_params=c['fit'],
-                     morphology=c['morphology'])
+    for cell in c.get('cells', [c]):
+        cortex.add_nodes(cell_name=cell['cell_name'],
+                         potential=cell['potential'],
+                         model_type='biophysical',
+                         model_template='ctdb:Biophys1.hoc',
+                         model_processing='aibs_perisomatic',
+                         dynamics_params=cell['fit'],
+                         morphology=cell['morphology'])
     cortex.build()
     cortex.save_nodes(output_dir=network_dir)
     if c['input'] == 'thalamus':

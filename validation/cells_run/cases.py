@@ -13,7 +13,7 @@ CELLS = {
 # IClamp: one step into soma[0](0.5) (BMTK's IClamp module defaults), amp in nA, times in ms
 ICLAMP = {'amp': 0.3, 'delay': 100.0, 'duration': 700.0}
 ICLAMP_TSTOP = 1000.0
-SYN_TSTOP = 3000.0
+SYN_TSTOP = 1000.0  # 1 s of the tutorial input (3 s = golden/ch02 for Scnn1a); keeps the fixtures small
 
 CASES = {}
 for name, c in CELLS.items():
@@ -21,3 +21,16 @@ for name, c in CELLS.items():
     if name != 'Scnn1a_473845048':
         CASES['syn_' + name] = dict(c, cell_name=name, input='thalamus', tstop=SYN_TSTOP)
     CASES['iclamp_' + name] = dict(c, cell_name=name, input='iclamp', tstop=ICLAMP_TSTOP)
+
+# all five cells in one population (node ids 0..4 in the order of CELLS, one node type each),
+# thalamic input to every cell: multi-target edge file (BMTK sorts rows by target with an unstable
+# argsort), gids 10..14 = five synapse RNG seeds, one 5-column soma report. 1 s to keep files small.
+CASES['net5_thalamus'] = {'cells': [dict(c, cell_name=n) for n, c in CELLS.items()],
+                          'input': 'thalamus', 'tstop': 1000.0}
+
+# BMTK tutorial 1 ("single cell with current injection"): the Scnn1a cell alone, build_env_bionet(
+# tstop=2000.0, dt=0.1, report_vars=['v', 'cai'], current_clamp={'amp': 0.120, 'delay': 500.0,
+# 'duration': 1000.0}, include_examples=True, compile_mechanisms=True, config_file='config.json').
+CASES['ch01_tutorial'] = dict(CELLS['Scnn1a_473845048'], cell_name='Scnn1a_473845048', input='iclamp',
+                              iclamp={'amp': 0.120, 'delay': 500.0, 'duration': 1000.0},
+                              tstop=2000.0, report_vars=['v', 'cai'])

@@ -104,13 +104,14 @@ def collect(name, scratch):
     with open(os.path.join(g, 'config.json'), 'w') as f:
         json.dump({'network': './circuit_config.json', 'simulation': './simulation_config.json'}, f, indent=2)
     os.makedirs(os.path.join(g, 'output'))
-    for fn in ['spikes.h5', 'v_report.h5', 'log.txt']:
+    for fn in ['spikes.h5', 'v_report.h5', 'cai_report.h5', 'log.txt']:
         src = os.path.join(scratch, 'output', fn)
         if os.path.exists(src):
             shutil.copy2(src, os.path.join(g, 'output', fn))
     # the components BMTK used must equal the shared copies
-    for sub, fn in [('morphologies', c['morphology']), ('biophysical_neuron_models', c['fit']),
-                    ('synaptic_models', 'AMPA_ExcToExc.json')]:
+    for sub, fn in ([('morphologies', x['morphology']) for x in c.get('cells', [c])] +
+                    [('biophysical_neuron_models', x['fit']) for x in c.get('cells', [c])] +
+                    [('synaptic_models', 'AMPA_ExcToExc.json')]):
         a = os.path.join(scratch, 'components', sub, fn)
         b = os.path.join(GOLDEN, '..', 'ch02', 'components', sub, fn)
         if sha256(a) != sha256(b):
@@ -118,10 +119,12 @@ def collect(name, scratch):
 
     exp = os.path.join(g, 'expected')
     os.makedirs(exp)
-    summary = {'case': name, 'cell_name': c['cell_name'], 'morphology': c['morphology'], 'fit': c['fit'],
+    cells = c.get('cells', [c])
+    summary = {'case': name, 'cells': [{'node_id': i, 'cell_name': x['cell_name'], 'morphology': x['morphology'],
+                                        'fit': x['fit']} for i, x in enumerate(cells)],
                'input': c['input'], 'tstop': c['tstop'], 'dt': 0.1}
     if c['input'] == 'iclamp':
-        summary['iclamp'] = dict(ICLAMP, location='soma[0](0.5)')
+        summary['iclamp'] = dict(c.get('iclamp', ICLAMP), location='soma[0](0.5)')
     sp = os.path.join(g, 'output', 'spikes.h5')
     with h5py.File(sp, 'r') as f:
         if 'mcortex' in f.get('spikes', {}):
@@ -131,10 +134,13 @@ def collect(name, scratch):
             ts, ids = np.zeros(0), np.zeros(0, dtype=np.int64)
     order = np.lexsort((ids, ts))
     summary['n_spikes'] = int(len(ts))
+    summary['n_spikes_per_node'] = {str(i): int(np.sum(ids == i)) for i in range(len(cells))}
     summary['spike_times_sorted'] = [float(x) for x in ts[order]]
     summary['spikes_h5'] = h5json.describe_h5(sp, full_limit=10 ** 7)
     vr = os.path.join(g, 'output', 'v_report.h5')
     summary['v_report_h5'] = h5json.describe_h5(vr, full_limit=100)
+    if os.path.exists(os.path.join(g, 'output', 'cai_report.h5')):
+        summary['cai_report_h5'] = h5json.describe_h5(os.path.join(g, 'output', 'cai_report.h5'), full_limit=100)
     # check the spike-time convention on this case too: t after k half-step-accumulated steps + 1e-10
     grid, t = {}, 0.0
     for k in range(1, int(round(c['tstop'] / 0.1)) + 1):
@@ -145,7 +151,7 @@ def collect(name, scratch):
     # -15 mV threshold (detection uses the same per-step values). If a Rall trace is within tol of
     # NEURON's and tol << margin, the detection steps (hence the spike times) must be identical.
     with h5py.File(vr, 'r') as f:
-        vv = f['report/mcortex/data'][:, 0]
+        vv = f['report/mcortex/data'][()]
     summary['threshold_mV'] = -15.0
     summary['threshold_margin_mV'] = float(np.min(np.abs(vv + 15.0)))
     dump(summary, os.path.join(exp, 'summary.json'))
@@ -155,7 +161,17 @@ def collect(name, scratch):
         dump(config_json.resolved_config('config.json'), os.path.join(exp, 'config_resolved.json'))
     finally:
         os.chdir(cwd)
-    for fn in ['synapses.json'] if c['input'] == 'thalamus' else ['cell_geometry.json']:
+    # geometry once per cell: iclamp cases only, and not for Scnn1a (= golden/ch02/expected/cell_geometry.json)
+    wanted = ['synapses.json'] if c['input'] == 'thalamus' else \
+        ([] if c.get('cell_name') == 'Scnn1a_473845048' else ['cell_geometry.json'])
+    if c.get('cell_name') == 'Scnn1a_473845048' and c['input'] == 'iclamp' and 'cell_geometry.json' not in wanted:
+        mine = json.load(open(os.path.join(scratch, 'dump', 'cell_geometry.json')))['cells'][0]['sections']
+        ref = json.load(open(os.path.join(GOLDEN, '..', 'ch02', 'expected', 'cell_geometry.json')))['cells'][0]
+        if mine != ref['sections']:
+            sys.exit('iclamp_Scnn1a geometry differs from golden/ch02 (run ch02/make_golden.sh first?)')
+        summary['cell_geometry'] = 'identical to golden/ch02/expected/cell_geometry.json (same cell, fit, dL)'
+        dump(summary, os.path.join(exp, 'summary.json'))
+    for fn in wanted:
         shutil.copy2(os.path.join(scratch, 'dump', fn), os.path.join(exp, fn))
     with h5py.File(vr, 'r') as f:
         v = f['report/mcortex/data'][()]

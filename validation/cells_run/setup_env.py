@@ -18,11 +18,11 @@ def setup(base_dir, case):
     if c['input'] == 'thalamus':
         kw['spikes_inputs'] = [('mthalamus', os.path.join(base_dir, 'inputs', 'mthalamus_spikes.h5'))]
     else:
-        kw['current_clamp'] = dict(ICLAMP)
+        kw['current_clamp'] = dict(c.get('iclamp', ICLAMP))
     build_env_bionet(base_dir=base_dir,
                      network_dir=os.path.join(base_dir, 'network'),
                      tstop=c['tstop'], dt=0.1,
-                     report_vars=['v'],
+                     report_vars=c.get('report_vars', ['v']),
                      include_examples=True,
                      compile_mechanisms=True,
                      config_file='config.json',
