@@ -154,7 +154,7 @@ pub struct SegmentReport {
     pub ri: f64,
     /// µm
     pub diam: f64,
-    /// path distance from soma[0](0), µm
+    /// path distance from `soma[0](0)`, µm
     pub distance: f64,
 }
 

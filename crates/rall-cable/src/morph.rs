@@ -452,7 +452,7 @@ impl Morphology {
 
     /// Replace the axon as BMTK's `aibs_perisomatic` (`fix_axon_peri`) does: delete every
     /// `axon` section, create `axon[0..2]` (L 30 µm, diam 1 µm) appended to `axonal` and `all`,
-    /// connect axon[0](0) to soma[0](0.5) and axon[1](0) to axon[0](1), then `define_shape()`.
+    /// connect `axon[0](0)` to `soma[0](0.5)` and `axon[1](0)` to `axon[0](1)`, then `define_shape()`.
     pub fn fix_axon_perisomatic(&mut self) -> Result<(), CableError> {
         let soma = self.find("soma[0]")?;
         for a in self.array("axon") {
@@ -469,8 +469,8 @@ impl Morphology {
     /// Replace the axon as BMTK's `aibs_allactive` (`fix_axon_allactive`) does: stub diameters
     /// are `axon[0].diam` and the `diam` of the last axon section in `all` (the diameter of the
     /// middle segment at the current nseg), every `axon` section is deleted, `axon[0..2]`
-    /// (L 30 µm) are appended to `axonal` and `all`, axon[0](0) connects to soma[0](**1**),
-    /// axon[1](0) to axon[0](1), then `define_shape()`.
+    /// (L 30 µm) are appended to `axonal` and `all`, `axon[0](0)` connects to `soma[0](1)` (not 0.5),
+    /// `axon[1](0)` to `axon[0](1)`, then `define_shape()`.
     pub fn fix_axon_allactive(&mut self) -> Result<(), CableError> {
         let soma = self.find("soma[0]")?;
         let a0 = self.find("axon[0]")?;
