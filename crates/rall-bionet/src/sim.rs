@@ -1,0 +1,1029 @@
+//! Building the network from a [`Plan`] and running it as BioNet does: cells, recurrent
+//! connections, spike inputs (virtual cells), current clamps, reports, spikes, log.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rall_cable::{CellId, GroupBuilder, IonVar, MechType, PointId, ProbeSpec, SecId, SourceId};
+use rall_sonata::config::PropValue;
+use rall_sonata::h5::{Array, Data};
+use rall_sonata::{ReportMapping, ReportWriter, Sorting, SpikePopulation, SpikeTable};
+use rall_spikes::SpikeTrains;
+use serde_json::Value;
+
+use crate::cell::{add_to_builder, build_biophysical, seg_table, BioCell, SegRow};
+use crate::error::{BionetError, Result};
+use crate::plan::{CellKind, Plan, PlanOptions, SPIKE_MODULES};
+use crate::synapse::{section_type, EdgeView, Placer, WeightFns};
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub plan: PlanOptions,
+    /// Worker threads (results never depend on it).
+    pub threads: Option<usize>,
+    /// Write every synapse to this CSV.
+    pub dump_synapses: Option<PathBuf>,
+    /// Weight functions (built-ins plus registered ones).
+    pub weight_fns: WeightFns,
+}
+
+/// Receives log lines (already formatted as in `log.txt`) and progress.
+pub trait Observer {
+    fn log(&mut self, _line: &str) {}
+    fn progress(&mut self, _step: u64, _nsteps: u64) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default)]
+pub struct Quiet;
+impl Observer for Quiet {}
+
+/// One synapse (or, for point-cell targets, one NetCon) as created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SynapseRecord {
+    pub target_gid: u64,
+    pub target_population: String,
+    pub target_node_id: u64,
+    /// Section index in `all` (-1 for point-cell targets).
+    pub section_id: i64,
+    pub x: f64,
+    pub source_population: String,
+    pub source_node_id: u64,
+    pub weight: f64,
+    pub delay: f64,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    pub synapses: Vec<SynapseRecord>,
+    /// (population, node_id, time) in recording order.
+    pub spikes: Vec<(String, u64, f64)>,
+    pub n_steps: u64,
+    pub seconds: f64,
+    pub output_dir: PathBuf,
+}
+
+struct Log {
+    file: Option<std::fs::File>,
+}
+
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `%(asctime)s` of Python logging (UTC).
+fn asctime() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (y, mo, d) = civil(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02},{:03}",
+        s / 3600,
+        (s / 60) % 60,
+        s % 60,
+        now.subsec_millis()
+    )
+}
+
+impl Log {
+    fn info(&mut self, obs: &mut dyn Observer, msg: &str) {
+        self.line(obs, "INFO", msg);
+    }
+    fn line(&mut self, obs: &mut dyn Observer, level: &str, msg: &str) {
+        let l = format!("{} [{level}] {msg}", asctime());
+        if let Some(f) = &mut self.file {
+            let _ = writeln!(f, "{l}");
+        }
+        obs.log(&l);
+    }
+}
+
+fn prop_f64(v: Option<PropValue>) -> Option<f64> {
+    match v? {
+        PropValue::Int(i) => Some(i as f64),
+        PropValue::Float(f) => Some(f),
+        PropValue::Str(s) => s.trim().parse().ok(),
+        PropValue::Bool(b) => Some(f64::from(u8::from(b))),
+        PropValue::Null => None,
+    }
+}
+
+struct EdgeCtx<'a> {
+    plan: &'a Plan,
+    pop: &'a rall_sonata::EdgePopulation,
+    types: &'a rall_sonata::TypeTable,
+    row: usize,
+}
+
+impl EdgeView for EdgeCtx<'_> {
+    fn edge_f64(&self, key: &str) -> Option<f64> {
+        self.pop.property(self.row, key, self.types)?.as_f64()
+    }
+    fn source_f64(&self, key: &str) -> Option<f64> {
+        use rall_sonata::config::NodeProps;
+        prop_f64(self.plan.circuit.property(
+            &self.pop.source_population,
+            self.pop.source_node_id[self.row],
+            key,
+        ))
+    }
+    fn target_f64(&self, key: &str) -> Option<f64> {
+        use rall_sonata::config::NodeProps;
+        prop_f64(self.plan.circuit.property(
+            &self.pop.target_population,
+            self.pop.target_node_id[self.row],
+            key,
+        ))
+    }
+}
+
+/// Parses a list cell such as `['basal', 'apical']` or `[0.0, 150.0]`.
+fn parse_list(s: &str) -> Vec<String> {
+    let t = s.trim().trim_start_matches('[').trim_end_matches(']');
+    t.split(',')
+        .map(|x| x.trim().trim_matches(|c| c == '\'' || c == '"').to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// A built cell of the group.
+enum Built {
+    Bio {
+        id: CellId,
+        table: std::sync::Arc<Vec<SegRow>>,
+        morph_all: Vec<SecId>,
+        soma: SecId,
+        placer: Box<Placer>,
+    },
+    Point(PointId),
+    Virtual,
+}
+
+struct Report {
+    name: String,
+    path: PathBuf,
+    variable: String,
+    /// (population, probes in column order)
+    pops: Vec<(String, Vec<usize>)>,
+    mappings: Vec<(String, ReportMapping)>,
+    writer: Option<ReportWriter>,
+}
+
+fn probe_for(
+    var: &str,
+    cell: CellId,
+    sec: SecId,
+    x: f64,
+    ions: &[String],
+) -> std::result::Result<ProbeSpec, String> {
+    if var == "v" {
+        return Ok(ProbeSpec::V { cell, sec, x });
+    }
+    for ion in ions {
+        let iv = if var == format!("{ion}i") {
+            Some(IonVar::Ci)
+        } else if var == format!("{ion}o") {
+            Some(IonVar::Co)
+        } else if var == format!("e{ion}") {
+            Some(IonVar::E)
+        } else {
+            None
+        };
+        if let Some(iv) = iv {
+            return Ok(ProbeSpec::Ion {
+                cell,
+                sec,
+                x,
+                ion: ion.clone(),
+                var: iv,
+            });
+        }
+    }
+    match var.rsplit_once('_') {
+        Some((v, m)) => Ok(ProbeSpec::Density {
+            cell,
+            sec,
+            x,
+            mech: m.to_string(),
+            var: v.to_string(),
+        }),
+        None => Err(format!(
+            "variable '{var}' is not v, an ion concentration/reversal or a range variable name_mechanism"
+        )),
+    }
+}
+
+/// Loads, builds and runs `config`.
+pub fn run_config(config: &Path, opts: &RunOptions, obs: &mut dyn Observer) -> Result<RunSummary> {
+    let plan = Plan::from_file(config, &opts.plan)?;
+    run(&plan, opts, obs)
+}
+
+/// Builds and runs a validated plan.
+pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<RunSummary> {
+    let cfg = &plan.cfg;
+    let out_dir = cfg.output.output_dir.clone();
+    std::fs::create_dir_all(&out_dir).map_err(|source| BionetError::Io {
+        path: out_dir.clone(),
+        source,
+    })?;
+    let log_file = match &cfg.output.log_file {
+        Some(p) => Some(std::fs::File::create(p).map_err(|source| BionetError::Io {
+            path: p.clone(),
+            source,
+        })?),
+        None => None,
+    };
+    let mut log = Log { file: log_file };
+    log.info(obs, "Created log file");
+    for w in &plan.warnings {
+        log.line(obs, "WARNING", w);
+    }
+    // config copy
+    let cfg_copy = out_dir.join("config.json");
+    let text = serde_json::to_string_pretty(&cfg.raw.to_value()).unwrap_or_default();
+    std::fs::write(&cfg_copy, text).map_err(|source| BionetError::Io {
+        path: cfg_copy.clone(),
+        source,
+    })?;
+
+    let dt = cfg.run.dt;
+    let celsius = cfg.conditions.celsius.unwrap_or(6.3);
+    let v_init = cfg.conditions.v_init.unwrap_or(-65.0);
+    let threshold = cfg.run.spike_threshold;
+    let mut b = GroupBuilder::new();
+    let intfire = plan.mechs.get("IntFire1", "point_process cells")?;
+    let vecstim = plan.mechs.get("VecStim", "virtual cells")?;
+
+    // ---- cells
+    log.info(obs, "Building cells.");
+    let mut built: Vec<Built> = Vec::with_capacity(plan.cells.len());
+    let mut sources: HashMap<u64, SourceId> = HashMap::new();
+    let mut source_gid: HashMap<usize, u64> = HashMap::new();
+    let mut cache: HashMap<
+        (PathBuf, Option<PathBuf>, Vec<String>),
+        (BioCell, std::sync::Arc<Vec<SegRow>>),
+    > = HashMap::new();
+    let mut cell_start: Vec<(usize, u64)> = Vec::new();
+    for c in &plan.cells {
+        let cerr = |source| BionetError::Cable {
+            gid: c.gid,
+            population: c.population.clone(),
+            node_id: c.node_id,
+            source,
+        };
+        match &c.kind {
+            CellKind::Virtual => built.push(Built::Virtual),
+            CellKind::IntFire1 { tau, refrac } => {
+                let p = b
+                    .add_artificial(&intfire, &[("tau", *tau), ("refrac", *refrac)], None)
+                    .map_err(cerr)?;
+                let s = b.add_point_source(p, Some(c.gid)).map_err(cerr)?;
+                sources.insert(c.gid, s);
+                source_gid.insert(s.0, c.gid);
+                built.push(Built::Point(p));
+            }
+            CellKind::Biophysical {
+                morphology,
+                dynamics,
+                processing,
+            } => {
+                let key = (
+                    morphology.clone(),
+                    dynamics.as_ref().map(|d| d.0.clone()),
+                    processing.clone(),
+                );
+                if !cache.contains_key(&key) {
+                    let bc = build_biophysical(
+                        morphology,
+                        dynamics.as_ref().map(|(p, v)| (p.as_path(), v)),
+                        processing,
+                        cfg.run.dl,
+                    )?;
+                    let t = std::sync::Arc::new(seg_table(&bc.morph));
+                    cache.insert(key.clone(), (bc, t));
+                }
+                let (bc, table) = &cache[&key];
+                let fit_name = match dynamics {
+                    Some((p, _)) => format!("fit file {}", p.display()),
+                    None => format!("cell gid {}", c.gid),
+                };
+                let id = add_to_builder(&mut b, bc, &plan.mechs, &fit_name)?;
+                let soma = bc.morph.find("soma[0]").map_err(cerr)?;
+                let s = b
+                    .add_threshold_source(id, soma, 0.5, threshold, Some(c.gid))
+                    .map_err(cerr)?;
+                let first = b.node(id, bc.morph.all[0], 0.0).map_err(cerr)?;
+                cell_start.push((first, c.gid));
+                sources.insert(c.gid, s);
+                source_gid.insert(s.0, c.gid);
+                built.push(Built::Bio {
+                    id,
+                    table: table.clone(),
+                    morph_all: bc.morph.all.clone(),
+                    soma,
+                    placer: Box::new(Placer::new(c.gid)),
+                });
+            }
+        }
+    }
+
+    // ---- connections
+    let mut synapses: Vec<SynapseRecord> = Vec::new();
+    let mut vecstims: HashMap<(String, u64), SourceId> = HashMap::new();
+    let all_virtual = |pop: &str| {
+        plan.circuit
+            .model_types(pop)
+            .iter()
+            .all(|m| m.as_deref() == Some("virtual"))
+    };
+
+    // Connect every edge of population (fi, pi) onto its local targets. `virt` = Some(trains)
+    // for virtual sources driven by an input.
+    let mut connect = |fi: usize,
+                       pi: usize,
+                       trains: Option<(&SpikeTrains, &str, &str)>,
+                       b: &mut GroupBuilder,
+                       built: &mut Vec<Built>|
+     -> Result<()> {
+        let ef = &plan.circuit.edges[fi];
+        let p = &ef.populations[pi];
+        let types = &ef.types;
+        let (tpop, _) = plan
+            .circuit
+            .node_population(&p.target_population)
+            .expect("checked by Circuit::load");
+        let offset = plan
+            .circuit
+            .gid(&p.target_population, 0)
+            .expect("checked by Circuit::load");
+        for &tnode in &tpop.node_id {
+            let tgid = offset + tnode;
+            let ci = plan.by_gid[&tgid];
+            let rows = p.edges_onto(tnode);
+            if rows.is_empty() {
+                continue;
+            }
+            for row in rows {
+                let eerr = |detail: String| BionetError::Edge {
+                    file: ef.path.clone(),
+                    population: p.name.clone(),
+                    row,
+                    detail,
+                };
+                let snode = p.source_node_id[row];
+                let src: SourceId = match trains {
+                    Some((st, spop, iname)) => {
+                        let key = (p.source_population.clone(), snode);
+                        match vecstims.get(&key) {
+                            Some(s) => *s,
+                            None => {
+                                let mut t =
+                                    st.get_times(snode, Some(spop), None).unwrap_or_default();
+                                if t.iter().any(|&x| x < 0.0) {
+                                    return Err(BionetError::Input {
+                                        name: iname.to_string(),
+                                        detail: format!(
+                                            "negative spike time for node {snode} of '{spop}'"
+                                        ),
+                                    });
+                                }
+                                t.sort_by(f64::total_cmp);
+                                let v = b
+                                    .add_artificial(&vecstim, &[], Some(t))
+                                    .map_err(BionetError::Build)?;
+                                let s = b.add_point_source(v, None).map_err(BionetError::Build)?;
+                                vecstims.insert(key, s);
+                                s
+                            }
+                        }
+                    }
+                    None => {
+                        let sgid = plan
+                            .circuit
+                            .gid(&p.source_population, snode)
+                            .expect("checked by Circuit::load");
+                        match sources.get(&sgid) {
+                            Some(s) => *s,
+                            None => continue, // virtual source in a mixed population: skipped
+                        }
+                    }
+                };
+                let et = p.edge_type_id[row];
+                let dyn_name = p
+                    .property(row, "dynamics_params", types)
+                    .map(|v| v.to_text())
+                    .unwrap_or_default();
+                let model = plan
+                    .syn_models
+                    .get(&(fi, et, dyn_name))
+                    .ok_or_else(|| eerr(format!("no synapse model for edge type {et}")))?;
+                let has_wf =
+                    p.group_has(row, "weight_function") || types.has_column("weight_function");
+                let ctx = EdgeCtx {
+                    plan,
+                    pop: p,
+                    types,
+                    row,
+                };
+                let weight = if has_wf {
+                    let name = p
+                        .property(row, "weight_function", types)
+                        .map(|v| v.to_text())
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "default_weight_fnc".into());
+                    let f = opts
+                        .weight_fns
+                        .get(&name)
+                        .ok_or_else(|| eerr(format!("unknown weight_function '{name}'")))?;
+                    f(&ctx).map_err(|e| eerr(format!("weight_function '{name}': {e}")))?
+                } else {
+                    ctx.edge_f64("syn_weight")
+                        .ok_or_else(|| eerr("no syn_weight and no weight_function".into()))?
+                };
+                let delay = ctx
+                    .edge_f64("delay")
+                    .ok_or_else(|| eerr("no numeric delay".into()))?;
+                let rec = |sec: i64, x: f64, w: f64| SynapseRecord {
+                    target_gid: tgid,
+                    target_population: p.target_population.clone(),
+                    target_node_id: tnode,
+                    section_id: sec,
+                    x,
+                    source_population: p.source_population.clone(),
+                    source_node_id: snode,
+                    weight: w,
+                    delay,
+                };
+                match &mut built[ci] {
+                    Built::Virtual => {
+                        return Err(eerr(format!(
+                            "target gid {tgid} is a virtual cell; virtual cells take no input"
+                        )))
+                    }
+                    Built::Point(pt) => {
+                        let mut w = weight;
+                        if p.group_has(row, "nsyns") {
+                            w *= model.sign.unwrap_or(1.0) * p.nsyns(row) as f64;
+                        }
+                        b.add_netcon(src, Some(*pt), vec![w], delay)
+                            .map_err(BionetError::Build)?;
+                        synapses.push(rec(-1, 0.5, w));
+                    }
+                    Built::Bio {
+                        id,
+                        table,
+                        morph_all,
+                        placer,
+                        ..
+                    } => {
+                        if model.mechanism.is_empty() {
+                            return Err(eerr(format!(
+                                "edge type {et} has no synapse model_template for a biophysical target"
+                            )));
+                        }
+                        let mech: MechType = plan.mechs.get(
+                            &model.mechanism,
+                            &format!("edge type {et} in {}", types.path.display()),
+                        )?;
+                        let sec_id = p
+                            .edge_value(row, "afferent_section_id")
+                            .or_else(|| p.edge_value(row, "sec_id"));
+                        let mut locs: Vec<(usize, f64)> = Vec::new();
+                        if let Some(sid) = sec_id {
+                            let sid = sid.as_f64().unwrap_or(-1.0);
+                            let pos = p
+                                .edge_value(row, "afferent_section_pos")
+                                .or_else(|| p.edge_value(row, "sec_x"))
+                                .and_then(|v| v.as_f64())
+                                .unwrap_or(0.5);
+                            if sid < 0.0 || sid as usize >= morph_all.len() {
+                                return Err(eerr(format!(
+                                    "afferent_section_id {sid} out of range (cell gid {tgid} has {} sections)",
+                                    morph_all.len()
+                                )));
+                            }
+                            locs.push((sid as usize, pos));
+                        } else if p.group_has(row, "nsyns") {
+                            let ts = p
+                                .property(row, "target_sections", types)
+                                .map(|v| v.to_text())
+                                .ok_or_else(|| eerr("no target_sections".into()))?;
+                            let mut tys = Vec::new();
+                            for n in parse_list(&ts) {
+                                tys.push(section_type(&n).ok_or_else(|| {
+                                    eerr(format!("unknown target section '{n}'"))
+                                })?);
+                            }
+                            let dr = p
+                                .property(row, "distance_range", types)
+                                .ok_or_else(|| eerr("no distance_range".into()))?;
+                            let (dmin, dmax) = match dr.as_f64() {
+                                Some(x) => (0.0, x),
+                                None => {
+                                    let l: Vec<f64> = parse_list(&dr.to_text())
+                                        .iter()
+                                        .filter_map(|x| x.parse().ok())
+                                        .collect();
+                                    if l.len() != 2 {
+                                        return Err(eerr(format!(
+                                            "distance_range '{}' is not [min, max]",
+                                            dr.to_text()
+                                        )));
+                                    }
+                                    (l[0], l[1])
+                                }
+                            };
+                            if let Some(segs) = placer.place(table, &tys, dmin, dmax, p.nsyns(row))
+                            {
+                                for s in segs {
+                                    locs.push((table[s].sec_index, table[s].x));
+                                }
+                            }
+                        } else {
+                            return Err(eerr(
+                                "edge has neither nsyns nor afferent_section_id: cannot place a synapse on a biophysical cell".into(),
+                            ));
+                        }
+                        let params: Vec<(&str, f64)> =
+                            model.params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+                        for (sidx, x) in locs {
+                            let pt = b
+                                .add_point(*id, morph_all[sidx], x, &mech, &params)
+                                .map_err(BionetError::Build)?;
+                            b.add_netcon(src, Some(pt), vec![weight], delay)
+                                .map_err(BionetError::Build)?;
+                            synapses.push(rec(sidx as i64, x, weight));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+
+    log.info(obs, "Building recurrent connections");
+    let mut pops: Vec<(usize, usize)> = Vec::new();
+    for (fi, ef) in plan.circuit.edges.iter().enumerate() {
+        for pi in 0..ef.populations.len() {
+            pops.push((fi, pi));
+        }
+    }
+    for &(fi, pi) in &pops {
+        let p = &plan.circuit.edges[fi].populations[pi];
+        if !all_virtual(&p.source_population) {
+            connect(fi, pi, None, &mut b, &mut built)?;
+        }
+    }
+
+    // ---- inputs
+    let mut clamps: Vec<PointId> = Vec::new();
+    for (ii, inp) in plan.cfg.enabled_inputs().enumerate() {
+        let sel = &plan.input_nodes[ii];
+        if inp.input_type == "spikes" && SPIKE_MODULES.contains(&inp.module.as_str()) {
+            log.info(
+                obs,
+                &format!("Building virtual cell stimulations for {}", inp.name),
+            );
+            let path = inp.input_file.as_ref().expect("checked by the plan");
+            let sel_pops: Vec<&str> = sel.iter().map(|(p, _)| p.as_str()).collect();
+            for &(fi, pi) in &pops {
+                let p = &plan.circuit.edges[fi].populations[pi];
+                if !sel_pops.contains(&p.source_population.as_str())
+                    || !all_virtual(&p.source_population)
+                {
+                    continue;
+                }
+                let spop = inp
+                    .population
+                    .clone()
+                    .unwrap_or_else(|| p.source_population.clone());
+                let ierr = |e: rall_spikes::SpikeError| BionetError::Input {
+                    name: inp.name.clone(),
+                    detail: e.to_string(),
+                };
+                let st = match inp.module.as_str() {
+                    "csv" => SpikeTrains::from_csv(path, Some(&spop)).map_err(ierr)?,
+                    "nwb" => SpikeTrains::from_nwb(path, Some(&spop), inp.trial.as_deref())
+                        .map_err(ierr)?,
+                    _ => SpikeTrains::from_sonata(path, Some(&spop)).map_err(ierr)?,
+                };
+                connect(fi, pi, Some((&st, &spop, &inp.name)), &mut b, &mut built)?;
+            }
+        } else if inp.module == "IClamp" {
+            let ierr = |detail: String| BionetError::Input {
+                name: inp.name.clone(),
+                detail,
+            };
+            let list = |k: &str| -> Result<Vec<f64>> {
+                match inp.params.get(k) {
+                    Some(Value::Number(n)) => Ok(vec![n.as_f64().unwrap_or(f64::NAN)]),
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .map(|v| {
+                            v.as_f64()
+                                .ok_or_else(|| ierr(format!("'{k}' must hold numbers")))
+                        })
+                        .collect(),
+                    _ => Err(ierr(format!("'{k}' must be a number or a list of numbers"))),
+                }
+            };
+            if inp.params.contains_key("file") {
+                return Err(ierr(
+                    "IClamp from a waveform file is not supported yet".into(),
+                ));
+            }
+            let (amp, del, dur) = (list("amp")?, list("delay")?, list("duration")?);
+            if amp.len() != del.len() || amp.len() != dur.len() {
+                return Err(ierr(
+                    "amp, delay and duration lists differ in length".into(),
+                ));
+            }
+            let sec_name = inp
+                .params
+                .get("section_name")
+                .and_then(Value::as_str)
+                .unwrap_or("soma")
+                .to_string();
+            let sec_index = inp
+                .params
+                .get("section_index")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let sec_x = inp
+                .params
+                .get("section_dist")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.5);
+            let iclamp = plan.mechs.get("IClamp", &format!("input '{}'", inp.name))?;
+            for (pop, ids) in sel {
+                for &nid in ids {
+                    let gid = plan.circuit.gid(pop, nid).expect("selected node");
+                    let ci = plan.by_gid[&gid];
+                    if let Built::Bio { id, .. } = &built[ci] {
+                        let key = cache_key(&plan.cells[ci].kind);
+                        let m = &cache[&key].0.morph;
+                        let sec = m
+                            .find(&format!("{sec_name}[{sec_index}]"))
+                            .map_err(|e| ierr(format!("cell gid {gid}: {e}")))?;
+                        for k in 0..amp.len() {
+                            let p = b
+                                .add_point(
+                                    *id,
+                                    sec,
+                                    sec_x,
+                                    &iclamp,
+                                    &[("del", del[k]), ("dur", dur[k]), ("amp", amp[k])],
+                                )
+                                .map_err(BionetError::Build)?;
+                            clamps.push(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- reports
+    let ions: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for m in plan.mechs.catalogue.mechanisms() {
+            for u in &m.meta().ions {
+                if !v.contains(&u.ion) {
+                    v.push(u.ion.clone());
+                }
+            }
+        }
+        v
+    };
+    let nsteps = cfg.run.nsteps();
+    let mut reports: Vec<Report> = Vec::new();
+    for r in cfg.enabled_reports() {
+        if !matches!(
+            r.module.as_str(),
+            "membrane_report" | "multimeter" | "multimeter_report"
+        ) {
+            continue;
+        }
+        let rerr = |detail: String| BionetError::Report {
+            name: r.name.clone(),
+            detail,
+        };
+        let var = r
+            .variable_name
+            .first()
+            .cloned()
+            .ok_or_else(|| rerr("no variable_name".into()))?;
+        let sel = cfg.node_sets.evaluate(
+            &r.cells,
+            &format!("reports.{}.cells", r.name),
+            Some(&cfg.config_path),
+            &plan.circuit,
+        )?;
+        let soma_only =
+            matches!(&r.sections, Some(rall_sonata::config::Sections::Named(s)) if s == "soma");
+        let mut by_pop: BTreeMap<usize, (String, Vec<u64>)> = BTreeMap::new();
+        for (pop, ids) in &sel {
+            let order = plan
+                .circuit
+                .populations
+                .iter()
+                .position(|p| &p.name == pop)
+                .unwrap_or(0);
+            let e = by_pop
+                .entry(order)
+                .or_insert_with(|| (pop.clone(), Vec::new()));
+            e.1.extend(ids.iter().copied());
+        }
+        let mut rep = Report {
+            name: r.name.clone(),
+            path: r
+                .file_name
+                .clone()
+                .unwrap_or_else(|| out_dir.join(format!("{}.h5", r.name))),
+            variable: var.clone(),
+            pops: Vec::new(),
+            mappings: Vec::new(),
+            writer: None,
+        };
+        for (_, (pop, mut ids)) in by_pop {
+            ids.sort_unstable();
+            ids.dedup();
+            let mut mapping = ReportMapping {
+                time: [0.0, cfg.run.tstop, dt],
+                index_pointer: vec![0],
+                ..Default::default()
+            };
+            let mut seg_types: Vec<i64> = Vec::new();
+            let mut probes = Vec::new();
+            for nid in ids {
+                let gid = plan.circuit.gid(&pop, nid).expect("selected node");
+                let ci = plan.by_gid[&gid];
+                let Built::Bio {
+                    id,
+                    soma,
+                    table,
+                    morph_all,
+                    ..
+                } = &built[ci]
+                else {
+                    continue; // only biophysical cells are recorded
+                };
+                let locs: Vec<(usize, SecId, f64, u8)> = if soma_only {
+                    vec![(0, *soma, 0.5, 1)]
+                } else {
+                    table
+                        .iter()
+                        .map(|s| (s.sec_index, morph_all[s.sec_index], s.x, s.ty))
+                        .collect()
+                };
+                for (k, sec, x, ty) in locs {
+                    let spec = probe_for(&var, *id, sec, x, &ions).map_err(rerr)?;
+                    probes.push(b.add_probe(spec));
+                    mapping.element_ids.push(k as u64);
+                    mapping.element_pos.push(x);
+                    seg_types.push(i64::from(ty));
+                }
+                mapping.node_ids.push(nid);
+                mapping.index_pointer.push(mapping.element_ids.len() as u64);
+            }
+            if !soma_only {
+                mapping
+                    .extra
+                    .push(("seg_types".into(), Array::vec(Data::I64(seg_types))));
+            }
+            rep.pops.push((pop.clone(), probes));
+            rep.mappings.push((pop, mapping));
+        }
+        reports.push(rep);
+    }
+
+    // ---- synapse dump
+    if let Some(p) = &opts.dump_synapses {
+        write_synapses(p, &synapses)?;
+    }
+
+    // ---- build and run
+    let mut g = b.build(dt, celsius).map_err(BionetError::Build)?;
+    let block = cfg
+        .run
+        .nsteps_block
+        .unwrap_or(nsteps)
+        .clamp(1, nsteps.max(1));
+    for rep in &mut reports {
+        rep.writer = Some(
+            ReportWriter::create(
+                &rep.path,
+                &rep.mappings,
+                nsteps,
+                &rep.variable,
+                None,
+                block as usize,
+            )
+            .map_err(|e| BionetError::Report {
+                name: rep.name.clone(),
+                detail: e.to_string(),
+            })?,
+        );
+    }
+    log.info(
+        obs,
+        &format!(
+            "Running simulation for {tstop:.3} ms with the time step {dt:.3} ms",
+            tstop = cfg.run.tstop
+        ),
+    );
+    log.info(obs, "Starting timestep: 0 at t_sim: 0.000 ms");
+    log.info(obs, &format!("Block save every {block} steps"));
+    let started = Instant::now();
+    cell_start.sort_unstable();
+    let mut written = 0u64;
+    let result: Result<()> = (|| {
+        g.finitialize(v_init)
+            .map_err(|source| BionetError::Run { t: 0.0, source })?;
+        for step in 1..=nsteps {
+            g.fadvance()
+                .map_err(|source| BionetError::Run { t: g.t, source })?;
+            if let Some(bad) = g.v.iter().position(|x| !x.is_finite()) {
+                let gid = cell_start
+                    .iter()
+                    .rev()
+                    .find(|(s, _)| *s <= bad)
+                    .map(|x| x.1);
+                let who = match gid.and_then(|gid| plan.by_gid.get(&gid)) {
+                    Some(&ci) => format!(
+                        "cell gid {} ({} node {})",
+                        plan.cells[ci].gid, plan.cells[ci].population, plan.cells[ci].node_id
+                    ),
+                    None => "a cell".into(),
+                };
+                return Err(BionetError::Numerical {
+                    t: g.t,
+                    detail: format!(
+                        "membrane potential of {who} became {} at step {step} (dt = {dt} ms too large?)",
+                        g.v[bad]
+                    ),
+                });
+            }
+            if step % block == 0 || step == nsteps {
+                flush_reports(&mut reports, &g, &mut written, step)?;
+                log.info(
+                    obs,
+                    &format!("    step:{step} t_sim:{:.2} ms", step as f64 * dt),
+                );
+            }
+            if step % 100 == 0 || step == nsteps {
+                obs.progress(step, nsteps);
+            }
+        }
+        Ok(())
+    })();
+    let seconds = started.elapsed().as_secs_f64();
+
+    // ---- outputs (also after a failure: everything so far stays readable)
+    let steps_done = g.steps();
+    let flushed = flush_reports(&mut reports, &g, &mut written, steps_done);
+    for rep in &mut reports {
+        if let Some(w) = rep.writer.take() {
+            w.finish().map_err(|e| BionetError::Report {
+                name: rep.name.clone(),
+                detail: e.to_string(),
+            })?;
+        }
+    }
+    let mut spikes = Vec::new();
+    let mut table: Vec<SpikePopulation> = Vec::new();
+    for &(t, s) in &g.spikes {
+        if let Some(gid) = source_gid.get(&s) {
+            let c = &plan.cells[plan.by_gid[gid]];
+            spikes.push((c.population.clone(), c.node_id, t));
+            let k = match table.iter().position(|p| p.name == c.population) {
+                Some(k) => k,
+                None => {
+                    table.push(SpikePopulation::new(c.population.clone()));
+                    table.len() - 1
+                }
+            };
+            table[k].node_ids.push(c.node_id);
+            table[k].timestamps.push(t);
+        }
+    }
+    let order = cfg
+        .output
+        .spikes_sort_order
+        .as_deref()
+        .and_then(Sorting::parse)
+        .unwrap_or(Sorting::None);
+    for p in &mut table {
+        p.sort(order);
+    }
+    let st = SpikeTable { populations: table };
+    if let Some(p) = &cfg.output.spikes_file {
+        st.write_h5(p)?;
+    }
+    if let Some(p) = &cfg.output.spikes_file_csv {
+        st.write_csv(p)?;
+    }
+    if let Err(e) = result {
+        log.line(obs, "ERROR", &e.to_string());
+        return Err(e);
+    }
+    flushed?;
+    log.info(
+        obs,
+        &format!("Simulation completed in {seconds:.4} seconds "),
+    );
+    Ok(RunSummary {
+        synapses,
+        spikes,
+        n_steps: nsteps,
+        seconds,
+        output_dir: out_dir,
+    })
+}
+
+fn cache_key(k: &CellKind) -> (PathBuf, Option<PathBuf>, Vec<String>) {
+    match k {
+        CellKind::Biophysical {
+            morphology,
+            dynamics,
+            processing,
+        } => (
+            morphology.clone(),
+            dynamics.as_ref().map(|d| d.0.clone()),
+            processing.clone(),
+        ),
+        _ => (PathBuf::new(), None, Vec::new()),
+    }
+}
+
+/// Writes report rows `written..upto` (trace row k+1 = after step k+1).
+fn flush_reports(
+    reports: &mut [Report],
+    g: &rall_cable::CellGroup,
+    written: &mut u64,
+    upto: u64,
+) -> Result<()> {
+    for rep in reports.iter_mut() {
+        let Some(w) = rep.writer.as_mut() else {
+            continue;
+        };
+        let mut row = Vec::new();
+        for r in *written..upto {
+            for (pi, (_, probes)) in rep.pops.iter().enumerate() {
+                row.clear();
+                row.extend(probes.iter().map(|&k| g.trace(k)[r as usize + 1]));
+                w.push_row(pi, &row).map_err(|e| BionetError::Report {
+                    name: rep.name.clone(),
+                    detail: e.to_string(),
+                })?;
+            }
+        }
+        w.flush().map_err(|e| BionetError::Report {
+            name: rep.name.clone(),
+            detail: e.to_string(),
+        })?;
+    }
+    *written = upto;
+    Ok(())
+}
+
+/// `--dump-synapses`: one CSV row per synapse.
+pub fn write_synapses(path: &Path, syns: &[SynapseRecord]) -> Result<()> {
+    let mut s = String::from(
+        "target_gid,target_population,target_node_id,section_id,x,source_population,source_node_id,weight,delay\n",
+    );
+    for r in syns {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            r.target_gid,
+            r.target_population,
+            r.target_node_id,
+            r.section_id,
+            rall_sonata::pyfmt::py_float(r.x),
+            r.source_population,
+            r.source_node_id,
+            rall_sonata::pyfmt::py_float(r.weight),
+            rall_sonata::pyfmt::py_float(r.delay)
+        ));
+    }
+    std::fs::write(path, s).map_err(|source| BionetError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}

@@ -1,0 +1,83 @@
+//! Shared helpers of the rall-bionet parity tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use rall_bionet::{Observer, PlanOptions, RunOptions, RunSummary};
+use rall_sonata::{ReportReader, SpikeTable};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// BMTK's Allen `.mod` files (not in the repo): `RALL_BMTK_MODFILES`, else the reference venv.
+/// Fails — never skips — when they are absent.
+pub fn modfiles() -> PathBuf {
+    let dir = std::env::var("RALL_BMTK_MODFILES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(
+                "/opt/ref/lib/python3.11/site-packages/bmtk/utils/scripts/bionet/mechanisms/modfiles",
+            )
+        });
+    assert!(
+        dir.join("NaTs.mod").exists(),
+        "Allen mod files not found in {}; set RALL_BMTK_MODFILES",
+        dir.display()
+    );
+    dir
+}
+
+pub struct Collect(pub Vec<String>);
+impl Observer for Collect {
+    fn log(&mut self, line: &str) {
+        self.0.push(line.to_string());
+    }
+}
+
+pub fn run_case(config: &Path, out: &Path) -> (RunSummary, Vec<String>) {
+    let opts = RunOptions {
+        plan: PlanOptions {
+            mechanisms_dir: Some(modfiles()),
+            output_dir: Some(out.to_path_buf()),
+        },
+        ..Default::default()
+    };
+    let mut obs = Collect(Vec::new());
+    let s = rall_bionet::run_config(config, &opts, &mut obs)
+        .unwrap_or_else(|e| panic!("rall run {}: {e}", config.display()));
+    (s, obs.0)
+}
+
+pub fn sorted_spikes(path: &Path, pop: &str) -> Vec<f64> {
+    let t = SpikeTable::read_h5(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut v = t
+        .population(pop)
+        .map(|p| p.timestamps.clone())
+        .unwrap_or_default();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// Max |Δ| between two reports' populations (same shape and mapping asserted).
+pub fn report_dev(ours: &Path, golden: &Path, pop: &str) -> (f64, u64) {
+    let a = ReportReader::open(ours).unwrap_or_else(|e| panic!("{}: {e}", ours.display()));
+    let b = ReportReader::open(golden).unwrap_or_else(|e| panic!("{}: {e}", golden.display()));
+    let pa = a.population(pop).expect("population in our report");
+    let pb = b.population(pop).expect("population in golden report");
+    assert_eq!(pa.shape, pb.shape, "report shape");
+    assert_eq!(pa.mapping.node_ids, pb.mapping.node_ids);
+    assert_eq!(pa.mapping.element_ids, pb.mapping.element_ids);
+    assert_eq!(pa.mapping.element_pos, pb.mapping.element_pos);
+    assert_eq!(pa.mapping.index_pointer, pb.mapping.index_pointer);
+    assert_eq!(pa.mapping.time, pb.mapping.time);
+    assert_eq!(pa.variable, pb.variable);
+    let ra = a.rows(pop, 0, pa.shape[0]).unwrap();
+    let rb = b.rows(pop, 0, pb.shape[0]).unwrap();
+    let mut dev = 0.0f64;
+    for (x, y) in ra.iter().zip(&rb) {
+        dev = dev.max((x - y).abs());
+        assert!(x.is_finite(), "non-finite value in our report");
+    }
+    (dev, pa.shape[0])
+}
