@@ -969,6 +969,8 @@ pub enum RunError {
         #[source]
         source: ExecError,
     },
+    #[error("a NetCon between cell groups has delay {delay} ms, less than the time step {dt} ms (spikes could not be exchanged in time)")]
+    DelayTooShort { delay: f64, dt: f64 },
 }
 
 /// A set of cells stepped together (one Hines matrix per cell, one event queue).
@@ -1527,6 +1529,11 @@ impl Network {
             .iter()
             .filter_map(|g| g.min_remote_delay())
             .min_by(|a, b| a.total_cmp(b));
+        if let Some(d) = min_delay {
+            if d < dt {
+                return Err(RunError::DelayTooShort { delay: d, dt });
+            }
+        }
         let interval = match min_delay {
             Some(d) => ((d / dt).floor() as u64).max(1),
             None => n_steps.max(1),

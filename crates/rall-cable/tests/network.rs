@@ -203,3 +203,29 @@ fn segment_nodes_follow_all_order_and_layout() {
     all.dedup();
     assert_eq!(all.len(), 50, "segment nodes are distinct across cells");
 }
+
+#[test]
+fn cross_group_delay_shorter_than_dt_is_an_error() {
+    let mut b1 = GroupBuilder::new();
+    let (ca, _) = add(&mut b1, true);
+    let (_, soma, _) = ball_and_stick();
+    b1.add_threshold_source(ca, soma, 0.5, -20.0, Some(1))
+        .unwrap();
+    let mut b2 = GroupBuilder::new();
+    let (_, syn_b) = add(&mut b2, false);
+    b2.add_remote_netcon(1, Some(syn_b), vec![0.05], 0.01)
+        .unwrap();
+    let mut net = Network {
+        groups: vec![
+            b1.build(0.025, 34.0).unwrap(),
+            b2.build(0.025, 34.0).unwrap(),
+        ],
+    };
+    for g in &mut net.groups {
+        g.finitialize(-65.0).unwrap();
+    }
+    assert!(matches!(
+        net.run(10),
+        Err(rall_cable::RunError::DelayTooShort { .. })
+    ));
+}
