@@ -34,3 +34,19 @@ CASES['net5_thalamus'] = {'cells': [dict(c, cell_name=n) for n, c in CELLS.items
 CASES['ch01_tutorial'] = dict(CELLS['Scnn1a_473845048'], cell_name='Scnn1a_473845048', input='iclamp',
                               iclamp={'amp': 0.120, 'delay': 500.0, 'duration': 1000.0},
                               tstop=2000.0, report_vars=['v', 'cai'])
+
+# Scnn1a with the thalamic input (the first 200 ms of ch02: spikes at 55.0, 84.4, 116.8, 146.3,
+# 163.4, 178.3, 195.6) plus extra membrane reports added to simulation_config.json after
+# build_env_bionet (which only writes soma reports):
+#   v_all       sections 'all' (all 264 segments), report dt 1.0 ms
+#   v_window    soma, start_time 50.0, end_time 150.0, dt 0.5 ms
+# (report dt must divide exactly in floating point: BMTK checks float(dt/sim_dt).is_integer(), so
+#  0.3, 0.6, 0.7, 2.3 ms are rejected with ValueError while 0.2, 0.5, 0.9, 1.1 are accepted.)
+CASES['reports_Scnn1a_473845048'] = dict(
+    CELLS['Scnn1a_473845048'], cell_name='Scnn1a_473845048', input='thalamus', tstop=200.0,
+    extra_reports={
+        'v_all': {'variable_name': 'v', 'cells': 'all', 'module': 'membrane_report', 'sections': 'all',
+                  'dt': 1.0, 'file_name': 'v_all.h5'},
+        'v_window': {'variable_name': 'v', 'cells': 'all', 'module': 'membrane_report', 'sections': 'soma',
+                     'start_time': 50.0, 'end_time': 150.0, 'dt': 0.5, 'file_name': 'v_window.h5'},
+    })

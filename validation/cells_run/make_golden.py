@@ -104,10 +104,9 @@ def collect(name, scratch):
     with open(os.path.join(g, 'config.json'), 'w') as f:
         json.dump({'network': './circuit_config.json', 'simulation': './simulation_config.json'}, f, indent=2)
     os.makedirs(os.path.join(g, 'output'))
-    for fn in ['spikes.h5', 'v_report.h5', 'cai_report.h5', 'log.txt']:
-        src = os.path.join(scratch, 'output', fn)
-        if os.path.exists(src):
-            shutil.copy2(src, os.path.join(g, 'output', fn))
+    for fn in sorted(os.listdir(os.path.join(scratch, 'output'))):
+        if fn.endswith('.h5') or fn == 'log.txt':
+            shutil.copy2(os.path.join(scratch, 'output', fn), os.path.join(g, 'output', fn))
     # the components BMTK used must equal the shared copies
     for sub, fn in ([('morphologies', x['morphology']) for x in c.get('cells', [c])] +
                     [('biophysical_neuron_models', x['fit']) for x in c.get('cells', [c])] +
@@ -141,6 +140,9 @@ def collect(name, scratch):
     summary['v_report_h5'] = h5json.describe_h5(vr, full_limit=100)
     if os.path.exists(os.path.join(g, 'output', 'cai_report.h5')):
         summary['cai_report_h5'] = h5json.describe_h5(os.path.join(g, 'output', 'cai_report.h5'), full_limit=100)
+    for rep, rc in sorted(c.get('extra_reports', {}).items()):
+        summary[rep + '_h5'] = h5json.describe_h5(os.path.join(g, 'output', rc['file_name']), full_limit=300)
+        summary[rep + '_config'] = rc
     # check the spike-time convention on this case too: t after k half-step-accumulated steps + 1e-10
     grid, t = {}, 0.0
     for k in range(1, int(round(c['tstop'] / 0.1)) + 1):

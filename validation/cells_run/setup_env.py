@@ -27,6 +27,15 @@ def setup(base_dir, case):
                      compile_mechanisms=True,
                      config_file='config.json',
                      **kw)
+    if c.get('extra_reports'):
+        # build_env_bionet only writes soma reports: add the case's extra reports (same JSON style)
+        import json
+        path = os.path.join(base_dir, 'simulation_config.json')
+        with open(path) as f:
+            sim = json.load(f)
+        sim.setdefault('reports', {}).update(c['extra_reports'])
+        with open(path, 'w') as f:
+            json.dump(sim, f, indent=2)
 
 
 if __name__ == '__main__':
