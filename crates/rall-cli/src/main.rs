@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod inspect;
+mod run;
 
 #[derive(Parser)]
 #[command(
@@ -32,6 +33,34 @@ enum NmodlCommand {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a BioNet simulation (BMTK config) and write spikes, reports, log.txt.
+    Run {
+        /// The config file (single or split BMTK config).
+        config: PathBuf,
+        /// Worker threads (default: all cores); results are identical for every value.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No log lines, progress bar or summary on the terminal.
+        #[arg(long)]
+        quiet: bool,
+        /// Write every synapse (target gid, section id, x, source, weight, delay) to this CSV.
+        #[arg(long)]
+        dump_synapses: Option<PathBuf>,
+        /// Directory of .mod files (overrides components.mechanisms_dir; env RALL_MECHANISMS_DIR).
+        #[arg(long)]
+        mechanisms: Option<PathBuf>,
+        /// Output directory (overrides output.output_dir).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Check a BioNet config without running it: files, mechanisms, modules, node sets.
+    Check {
+        /// The config file.
+        config: PathBuf,
+        /// Directory of .mod files (overrides components.mechanisms_dir; env RALL_MECHANISMS_DIR).
+        #[arg(long)]
+        mechanisms: Option<PathBuf>,
+    },
     /// NMODL tools (mechanisms are loaded at run time; nothing is compiled).
     Nmodl {
         #[command(subcommand)]
@@ -103,6 +132,22 @@ enum Command {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Run {
+            config,
+            threads,
+            quiet,
+            dump_synapses,
+            mechanisms,
+            output,
+        } => run::run(run::RunArgs {
+            config,
+            threads,
+            quiet,
+            dump_synapses,
+            mechanisms,
+            output,
+        })?,
+        Command::Check { config, mechanisms } => emit(&run::check(&config, mechanisms)?),
         Command::Inspect { config, json } => {
             let v = inspect::inspect(&config)?;
             if json {
