@@ -29,14 +29,21 @@ CASES = [
      'description': 'homogeneous with absolute + relative refractoriness',
      'population': 'refr', 'seed': 42, 'node_ids': list(range(5)), 'firing_rate': 30.0,
      'times': [0.0, 2.0], 'abs_ref': 0.002, 'tau_ref': 0.001, 'expect_n': None},
+    {'name': 'tutorial_seconds',
+     'description': 'tutorial train with output_units="s" and scalar times=3.0 (-> (0, 3.0)): same draws, '
+                    'timestamps are the raw seconds (no *1000.0)',
+     'population': 'mthalamus', 'seed': 100, 'node_ids': list(range(10)), 'firing_rate': 10.0,
+     'times': 3.0, 'abs_ref': 0, 'tau_ref': 0, 'expect_n': 283, 'output_units': 's'},
 ]
 
 
 def run_case(c, out_dir):
-    psg = PoissonSpikeGenerator(population=c['population'], seed=c['seed'])
+    psg = PoissonSpikeGenerator(population=c['population'], seed=c['seed'],
+                                output_units=c.get('output_units', 'ms'))
     fr = c['firing_rate']
     psg.add(node_ids=c['node_ids'], firing_rate=fr if np.isscalar(fr) else list(fr),
-            times=tuple(c['times']), abs_ref=c['abs_ref'], tau_ref=c['tau_ref'])
+            times=tuple(c['times']) if isinstance(c['times'], list) else c['times'],
+            abs_ref=c['abs_ref'], tau_ref=c['tau_ref'])
     df = psg.to_dataframe(with_population_col=True)  # generation order (sort_order none)
     node_ids = [int(x) for x in df['node_ids']]
     ts = [float(x) for x in df['timestamps']]
@@ -56,10 +63,12 @@ def run_case(c, out_dir):
     per_node = {str(i): node_ids.count(i) for i in c['node_ids']}
     out = {
         'case': c['name'], 'description': c['description'],
-        'call': 'PoissonSpikeGenerator(population={!r}, seed={}, output_units=\'ms\').add(node_ids={}, '
+        'call': 'PoissonSpikeGenerator(population={!r}, seed={}, output_units={!r}).add(node_ids={}, '
                 'firing_rate={!r}, times={!r}, abs_ref={!r}, tau_ref={!r})'.format(
-                    c['population'], c['seed'], c['node_ids'], fr, tuple(c['times']), c['abs_ref'], c['tau_ref']),
-        'params': {k: c[k] for k in ['population', 'seed', 'node_ids', 'firing_rate', 'times', 'abs_ref', 'tau_ref']},
+                    c['population'], c['seed'], c.get('output_units', 'ms'), c['node_ids'], fr,
+                    tuple(c['times']) if isinstance(c['times'], list) else c['times'], c['abs_ref'], c['tau_ref']),
+        'params': dict({k: c[k] for k in ['population', 'seed', 'node_ids', 'firing_rate', 'times', 'abs_ref',
+                                          'tau_ref']}, output_units=c.get('output_units', 'ms')),
         'units': psg.units(), 'n_spikes': n, 'n_spikes_per_node': per_node,
         'rate_correction': corr,
         'node_ids': node_ids, 'timestamps': ts,

@@ -33,7 +33,8 @@ class MT:
 def homog(d):
     P=d['params']; mt=MT(P['seed']); fr=P['firing_rate']; ar=P['abs_ref']; tr=P['tau_ref']
     if d['rate_correction']: fr=d['rate_correction']['corrected_rates'][0]
-    t0,t1=P['times'][0],P['times'][-1]; ids=[]; ts=[]
+    t0,t1=(0.0,P['times']) if not isinstance(P['times'],list) else (P['times'][0],P['times'][-1]); ids=[]; ts=[]
+    conv=1.0 if P.get('output_units')=='s' else 1000.0
     for nid in P['node_ids']:
         c=t0
         while True:
@@ -42,7 +43,7 @@ def homog(d):
             w = 1-math.exp(-(iv-ar)/tr) if tr!=0 else 1
             if ar!=0: w = w*(iv>ar)
             if w==1 or mt.rand()<w:
-                ids.append(nid); ts.append(c*1000.0)
+                ids.append(nid); ts.append(c*conv)
     return ids, ts
 
 def inhom(d):
@@ -61,7 +62,8 @@ def inhom(d):
     return ids, ts
 
 FAILED = False
-for name, fn in [('tutorial_homogeneous',homog),('inhomogeneous',inhom),('refractory_homogeneous',homog)]:
+for name, fn in [('tutorial_homogeneous',homog),('inhomogeneous',inhom),('refractory_homogeneous',homog),
+                 ('tutorial_seconds',homog)]:
     d=json.load(open(os.path.join(GOLDEN, '%s.json')%name))
     ids,ts=fn(d)
     ok = ids == d['node_ids'] and ts == d['timestamps']
