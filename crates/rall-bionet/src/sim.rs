@@ -875,7 +875,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 return Err(BionetError::Numerical {
                     t: g.t,
                     detail: format!(
-                        "membrane potential of {who} became {} at step {step} (dt = {dt} ms too large?)",
+                        "membrane potential of {who} became {} at step {step} (numerical blow-up: dt = {dt} ms too large, or an input too strong)",
                         g.v[bad]
                     ),
                 });
