@@ -9,7 +9,7 @@ use crate::error::ExecError;
 use crate::runtime::{nernst, style, Ctx, EventSink, MechInstances};
 
 /// Lanes per block.
-pub const LANES: usize = 64;
+pub const LANES: usize = 32;
 
 /// A register index.
 pub type Reg = u32;
