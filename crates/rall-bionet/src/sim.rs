@@ -182,6 +182,14 @@ struct Report {
     pops: Vec<(String, Vec<usize>)>,
     mappings: Vec<(String, ReportMapping)>,
     writer: Option<ReportWriter>,
+    /// First sampled step index (BMTK's tstep, 0 = after the first fadvance).
+    start_step: u64,
+    /// Steps between samples.
+    stride: u64,
+    /// Rows of the file.
+    n_rows: u64,
+    /// Rows written so far.
+    written: u64,
 }
 
 fn probe_for(
@@ -735,6 +743,15 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
             Some(&cfg.config_path),
             &plan.circuit,
         )?;
+        let rdt = r.dt.unwrap_or(dt);
+        let ratio = rdt / dt;
+        if ratio.fract() != 0.0 || ratio < 1.0 {
+            return Err(rerr(format!(
+                "report dt {rdt} ms is not a multiple of the simulation dt {dt} ms"
+            )));
+        }
+        let t0 = r.start_time.unwrap_or(0.0);
+        let t1 = r.end_time.unwrap_or(cfg.run.tstop);
         let soma_only =
             matches!(&r.sections, Some(rall_sonata::config::Sections::Named(s)) if s == "soma");
         let mut by_pop: BTreeMap<usize, (String, Vec<u64>)> = BTreeMap::new();
@@ -760,12 +777,16 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
             pops: Vec::new(),
             mappings: Vec::new(),
             writer: None,
+            start_step: (t0 / dt).round().max(0.0) as u64,
+            stride: ratio as u64,
+            n_rows: ((t1 - t0) / rdt).max(0.0) as u64,
+            written: 0,
         };
         for (_, (pop, mut ids)) in by_pop {
             ids.sort_unstable();
             ids.dedup();
             let mut mapping = ReportMapping {
-                time: [0.0, cfg.run.tstop, dt],
+                time: [t0, t1, rdt],
                 index_pointer: vec![0],
                 ..Default::default()
             };
@@ -830,7 +851,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
             ReportWriter::create(
                 &rep.path,
                 &rep.mappings,
-                nsteps,
+                rep.n_rows,
                 &rep.variable,
                 None,
                 block as usize,
@@ -852,7 +873,6 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     log.info(obs, &format!("Block save every {block} steps"));
     let started = Instant::now();
     cell_start.sort_unstable();
-    let mut written = 0u64;
     let result: Result<()> = (|| {
         g.finitialize(v_init)
             .map_err(|source| BionetError::Run { t: 0.0, source })?;
@@ -881,7 +901,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 });
             }
             if step % block == 0 || step == nsteps {
-                flush_reports(&mut reports, &g, &mut written, step)?;
+                flush_reports(&mut reports, &g, step)?;
                 log.info(
                     obs,
                     &format!("    step:{step} t_sim:{:.2} ms", step as f64 * dt),
@@ -897,7 +917,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
 
     // ---- outputs (also after a failure: everything so far stays readable)
     let steps_done = g.steps();
-    let flushed = flush_reports(&mut reports, &g, &mut written, steps_done);
+    let flushed = flush_reports(&mut reports, &g, steps_done);
     for rep in &mut reports {
         if let Some(w) = rep.writer.take() {
             w.finish().map_err(|e| BionetError::Report {
@@ -972,34 +992,36 @@ fn cache_key(k: &CellKind) -> (PathBuf, Option<PathBuf>, Vec<String>) {
     }
 }
 
-/// Writes report rows `written..upto` (trace row k+1 = after step k+1).
-fn flush_reports(
-    reports: &mut [Report],
-    g: &rall_cable::CellGroup,
-    written: &mut u64,
-    upto: u64,
-) -> Result<()> {
+/// Writes the report rows available after `steps` steps: row k is the sample after fadvance
+/// number `start_step + k·stride + 1` (trace index `start_step + k·stride + 1`).
+fn flush_reports(reports: &mut [Report], g: &rall_cable::CellGroup, steps: u64) -> Result<()> {
     for rep in reports.iter_mut() {
         let Some(w) = rep.writer.as_mut() else {
             continue;
         };
+        let avail = if steps > rep.start_step {
+            ((steps - 1 - rep.start_step) / rep.stride + 1).min(rep.n_rows)
+        } else {
+            0
+        };
         let mut row = Vec::new();
-        for r in *written..upto {
+        for k in rep.written..avail {
+            let ti = (rep.start_step + k * rep.stride + 1) as usize;
             for (pi, (_, probes)) in rep.pops.iter().enumerate() {
                 row.clear();
-                row.extend(probes.iter().map(|&k| g.trace(k)[r as usize + 1]));
+                row.extend(probes.iter().map(|&p| g.trace(p)[ti]));
                 w.push_row(pi, &row).map_err(|e| BionetError::Report {
                     name: rep.name.clone(),
                     detail: e.to_string(),
                 })?;
             }
         }
+        rep.written = rep.written.max(avail);
         w.flush().map_err(|e| BionetError::Report {
             name: rep.name.clone(),
             detail: e.to_string(),
         })?;
     }
-    *written = upto;
     Ok(())
 }
 

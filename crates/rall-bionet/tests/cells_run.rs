@@ -115,6 +115,13 @@ fn ch01_tutorial_iclamp_v_cai() {
     check_case("ch01_tutorial", &[V, ("cai_report", 1e-11)]);
 }
 #[test]
+fn reports_all_sections_and_window() {
+    check_case(
+        "reports_Scnn1a_473845048",
+        &[V, ("v_all", 1e-6), ("v_window", 1e-6)],
+    );
+}
+#[test]
 fn net5_thalamus() {
     check_case("net5_thalamus", &[V]);
 }

@@ -72,6 +72,11 @@ pub fn report_dev(ours: &Path, golden: &Path, pop: &str) -> (f64, u64) {
     assert_eq!(pa.mapping.index_pointer, pb.mapping.index_pointer);
     assert_eq!(pa.mapping.time, pb.mapping.time);
     assert_eq!(pa.variable, pb.variable);
+    for (k, arr) in &pa.mapping.extra {
+        if let Some((_, want)) = pb.mapping.extra.iter().find(|(n, _)| n == k) {
+            assert_eq!(arr, want, "mapping/{k}");
+        }
+    }
     let ra = a.rows(pop, 0, pa.shape[0]).unwrap();
     let rb = b.rows(pop, 0, pb.shape[0]).unwrap();
     let mut dev = 0.0f64;
