@@ -1,9 +1,35 @@
-//! rall-nmodl: NMODL mechanisms loaded at run time and executed with NEURON's exact arithmetic.
+//! rall-nmodl: NMODL mechanisms loaded at run time and executed with NEURON's exact arithmetic
+//! (no C compiler).
 //!
 //! * [`runtime`] is the interface the cable engine uses ([`Mechanism`], [`MechInstances`],
-//!   [`Ctx`], [`EventSink`], [`IonArrays`]).
-//! * [`Catalogue`] holds mechanism types: the built-ins and those compiled from `.mod` files.
+//!   [`Ctx`], [`EventSink`], [`IonArrays`], [`memb_order`]); its module documentation says which
+//!   side (engine or mechanism) does what in `finitialize` and `fadvance`.
+//! * [`Catalogue`] holds mechanism types: the built-ins (`pas`, `hh`, `ExpSyn`, `Exp2Syn`,
+//!   `IClamp`, `SEClamp`, `VecStim`, `NetStim`, `IntFire1`) and those compiled from `.mod` files.
 //! * [`check_files`] is what `rall nmodl check` calls.
+//!
+//! Pipeline: [`lexer`] → [`parser`] ([`ast`]) → [`compile`] (semantic analysis and lowering that
+//! reproduce nocmodl's forms: BREAKPOINT evaluated at v+0.001 and v, cnexp's
+//! `s + (1 - exp(dt*A))*(-B/A - s)`, derivimplicit's Newton, KINETIC/sparse assembly with
+//! CONSERVE, LINEAR, TABLE, `t + delay` for net_send, by-value arguments, local `v`) → a batched
+//! structure-of-arrays bytecode VM (`vm`, 32 lanes per instruction).
+//!
+//! ```no_run
+//! use rall_nmodl::{Catalogue, Ctx, Globals, IonArrays, NoEvents};
+//! let mut cat = Catalogue::builtin();
+//! cat.load_file(std::path::Path::new("NaTs.mod")).unwrap();
+//! let nats = cat.get("NaTs").unwrap();
+//! let mut ions = vec![IonArrays::new("na", None, 3)];
+//! let mut inst = nats.instantiate(&[1], &[0]); // one instance at node 1, ion "na" in slot 0
+//! inst.set("gbar", 0, 0.5);
+//! let (v, area, diam) = (vec![-65.0; 3], vec![100.0; 3], vec![1.0; 3]);
+//! let (mut rhs, mut d) = (vec![0.0; 3], vec![0.0; 3]);
+//! let mut ctx = Ctx { v: &v, rhs: &mut rhs, d: &mut d, area: &area, diam: &diam,
+//!                     ions: &mut ions, globals: Globals { t: 0.0, dt: 0.025, celsius: 34.0 } };
+//! inst.init(&mut ctx, &mut NoEvents).unwrap();
+//! inst.current(&mut ctx).unwrap();
+//! inst.state(&mut ctx).unwrap();
+//! ```
 
 pub mod ast;
 pub mod builtins;
@@ -15,7 +41,7 @@ pub mod parser;
 pub mod runtime;
 pub(crate) mod solvers;
 pub(crate) mod symb;
-pub(crate) mod vm;
+pub mod vm;
 
 pub use check::{check_file, check_files, MechanismSummary};
 pub use error::{ExecError, Loc, NmodlError};

@@ -104,3 +104,35 @@ fn point_process_current_and_events() {
     assert_eq!(sink.spikes, vec![(0, 1.0)]);
     assert_eq!(sink.sent.last(), Some(&(0, 2.5, 1.0)));
 }
+
+#[test]
+fn types_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<rall_nmodl::Mechanism>();
+    send_sync::<Catalogue>();
+    send::<rall_nmodl::MechInstances>();
+    send::<IonArrays>();
+}
+
+#[test]
+fn ion_style_and_nernst() {
+    use rall_nmodl::runtime::{style, IonUseInfo};
+    // CaDynamics: WRITE cai -> cinit, einit, eadvance
+    let writer = IonUseInfo { ion: "ca".into(), reads: vec!["ica".into()], writes: vec!["cai".into()], valence: None };
+    let s = writer.style_bits(0);
+    assert!(s & style::CINIT != 0 && s & style::EINIT != 0 && s & style::EADVANCE != 0);
+    assert!(s & style::WRITES_CI != 0);
+    // READ eca only: e stays a parameter
+    let reader = IonUseInfo { ion: "ca".into(), reads: vec!["eca".into()], writes: vec!["ica".into()], valence: None };
+    assert_eq!(reader.style_bits(0) & (style::EINIT | style::EADVANCE | style::CINIT), 0);
+    // READ cai: einit only
+    let creader = IonUseInfo { ion: "ca".into(), reads: vec!["cai".into()], writes: vec![], valence: None };
+    let s = creader.style_bits(0);
+    assert!(s & style::EINIT != 0 && s & style::EADVANCE == 0 && s & style::CINIT == 0);
+    let mut ca = IonArrays::new("ca", None, 1);
+    ca.style[0] = writer.style_bits(0);
+    ca.init_node(0, 34.0);
+    assert_eq!(ca.ci[0], 5e-5);
+    assert_eq!(ca.e[0], rall_nmodl::nernst(5e-5, 2.0, 2.0, 34.0));
+}
