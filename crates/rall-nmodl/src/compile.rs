@@ -427,6 +427,9 @@ impl<'p> Sema<'p> {
     }
 
     fn check_verbatim(&self) -> Result<(), NmodlError> {
+        if let Some((what, p)) = self.prog.other_blocks.first() {
+            return self.err(*p, format!("{what} blocks are not supported yet"));
+        }
         for (t, p) in &self.prog.verbatims {
             let ok = t.lines().all(|l| {
                 let l = l.trim();
@@ -1287,6 +1290,12 @@ impl<'s, 'p> Gen<'s, 'p> {
         if let Some(l) = s.prog.linears.iter().find(|d| d.name == *name) {
             return self.linear(l);
         }
+        if s.prog.nonlinears.iter().any(|d| d.name == *name) {
+            return self.err(
+                *pos,
+                format!("NONLINEAR block `{name}` is not supported yet"),
+            );
+        }
         self.err(*pos, format!("SOLVE of unknown block `{name}`"))
     }
 
@@ -1867,6 +1876,12 @@ impl<'s, 'p> Gen<'s, 'p> {
                 return Ok(if want { Some(self.konst(0.0)) } else { None });
             }
             _ => {}
+        }
+        if let Some(ft) = self.s.prog.function_tables.iter().find(|f| f.name == name) {
+            return self.err(
+                ft.pos,
+                format!("FUNCTION_TABLE `{name}` is not supported yet (it is filled from hoc)"),
+            );
         }
         let Some((c, is_fn)) = user else {
             return self.err(p, format!("call of unknown function or procedure `{name}`"));

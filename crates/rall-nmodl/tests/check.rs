@@ -63,3 +63,18 @@ fn semantic_error_has_location() {
     let e = rall_nmodl::compile::compile("s.mod", src).unwrap_err();
     assert_eq!(e.to_string(), "s.mod:3:3: error: undefined variable `x`");
 }
+
+#[test]
+fn unsupported_features_are_clear_errors() {
+    let cases = [
+        ("NEURON { SUFFIX a }\nBEFORE BREAKPOINT { }\n", "a.mod:2:1: error: BEFORE BREAKPOINT blocks are not supported yet"),
+        ("NEURON { SUFFIX a POINTER p }\n", "a.mod:1:19: error: POINTER/BBCOREPOINTER `p` is not supported yet"),
+        ("NEURON { SUFFIX a }\nASSIGNED { x }\nBREAKPOINT { while (x < 1) { x = x + 1 } }\n", "a.mod:3:14: error: `while` loops are not supported yet"),
+        ("NEURON { SUFFIX a }\nPROCEDURE p() {\nVERBATIM\n  foo();\nENDVERBATIM\n}\nBREAKPOINT { p() }\n", "a.mod:3:1: error: VERBATIM block with C code is not supported"),
+    ];
+    for (src, want) in cases {
+        let e = rall_nmodl::compile::compile("a.mod", src).unwrap_err();
+        assert!(e.to_string().starts_with(want), "{e} / {want}");
+        assert!(e.is_user_error());
+    }
+}

@@ -119,15 +119,33 @@ fn types_can_cross_threads() {
 fn ion_style_and_nernst() {
     use rall_nmodl::runtime::{style, IonUseInfo};
     // CaDynamics: WRITE cai -> cinit, einit, eadvance
-    let writer = IonUseInfo { ion: "ca".into(), reads: vec!["ica".into()], writes: vec!["cai".into()], valence: None };
+    let writer = IonUseInfo {
+        ion: "ca".into(),
+        reads: vec!["ica".into()],
+        writes: vec!["cai".into()],
+        valence: None,
+    };
     let s = writer.style_bits(0);
     assert!(s & style::CINIT != 0 && s & style::EINIT != 0 && s & style::EADVANCE != 0);
     assert!(s & style::WRITES_CI != 0);
     // READ eca only: e stays a parameter
-    let reader = IonUseInfo { ion: "ca".into(), reads: vec!["eca".into()], writes: vec!["ica".into()], valence: None };
-    assert_eq!(reader.style_bits(0) & (style::EINIT | style::EADVANCE | style::CINIT), 0);
+    let reader = IonUseInfo {
+        ion: "ca".into(),
+        reads: vec!["eca".into()],
+        writes: vec!["ica".into()],
+        valence: None,
+    };
+    assert_eq!(
+        reader.style_bits(0) & (style::EINIT | style::EADVANCE | style::CINIT),
+        0
+    );
     // READ cai: einit only
-    let creader = IonUseInfo { ion: "ca".into(), reads: vec!["cai".into()], writes: vec![], valence: None };
+    let creader = IonUseInfo {
+        ion: "ca".into(),
+        reads: vec!["cai".into()],
+        writes: vec![],
+        valence: None,
+    };
     let s = creader.style_bits(0);
     assert!(s & style::EINIT != 0 && s & style::EADVANCE == 0 && s & style::CINIT == 0);
     let mut ca = IonArrays::new("ca", None, 1);
