@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod analysis;
 mod inspect;
 mod run;
 
@@ -33,6 +34,16 @@ enum NmodlCommand {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Print the spike table of BMTK's `to_dataframe` (timestamps, node_ids, population) of a
+    /// config's output spikes or of a spike file.
+    Spikes(analysis::SpikesArgs),
+    /// Per-node spike statistics (BMTK's `spike_statistics`): count, firing rate, mean ISI.
+    Stats(analysis::StatsArgs),
+    /// Plot spikes or report traces to a PNG or SVG file.
+    Plot {
+        #[command(subcommand)]
+        command: analysis::PlotCommand,
+    },
     /// Run a BioNet simulation (BMTK config) and write spikes, reports, log.txt.
     Run {
         /// The config file (single or split BMTK config).
@@ -132,6 +143,9 @@ enum Command {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Spikes(args) => emit(&analysis::spikes(&args)?),
+        Command::Stats(args) => emit(&analysis::stats(&args)?),
+        Command::Plot { command } => emit(&analysis::plot(&command)?),
         Command::Run {
             config,
             threads,
