@@ -83,6 +83,9 @@ pub enum ExecError {
         /// Instance.
         instance: usize,
     },
+    /// The model uses something this implementation cannot reproduce.
+    #[error("{0}")]
+    Unsupported(String),
     /// A bug in rall-nmodl.
     #[error("internal error in rall-nmodl (please report): {0}")]
     Internal(String),

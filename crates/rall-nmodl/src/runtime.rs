@@ -693,6 +693,16 @@ impl MechInstances {
 
     /// INITIAL for all instances (nocmodl `nrn_init`), `t = 0`.
     pub fn init(&mut self, ctx: &mut Ctx<'_>, sink: &mut dyn EventSink) -> Result<(), ExecError> {
+        // the built-in NetStim reproduces NEURON only without noise (NEURON's random stream)
+        if self.mech.meta().builtin && self.mech.name() == "NetStim" {
+            if let Some(id) = self.var_id("noise") {
+                if let Some(i) = self.columns[id.0].iter().position(|x| *x != 0.0) {
+                    return Err(ExecError::Unsupported(format!(
+                        "NetStim instance {i}: noise > 0 needs NEURON's random stream, which is not implemented"
+                    )));
+                }
+            }
+        }
         match &self.mech.clone().0.backend {
             Backend::Vm(c) => c.run_init(self, ctx, sink),
             Backend::VecStim => {
