@@ -32,7 +32,10 @@ fn population_choice_and_statistics() {
         other => panic!("expected AmbiguousPopulation, got {other:?}"),
     }
     let e = load_spikes(&f, Some("x")).unwrap_err();
-    assert!(e.to_string().contains("two.h5") && e.to_string().contains("'x'"), "{e}");
+    assert!(
+        e.to_string().contains("two.h5") && e.to_string().contains("'x'"),
+        "{e}"
+    );
 
     let s = load_spikes(&f, Some("v1")).unwrap();
     assert_eq!(s.len(), 4);
@@ -43,10 +46,16 @@ fn population_choice_and_statistics() {
     // Window from the spikes' span (5–30 ms) without a config.
     assert_eq!(w[0].1, Some((5.0, 30.0)));
     assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0].node_id, rows[0].count, rows[0].mean_isi), (3, 3, 10.0));
+    assert_eq!(
+        (rows[0].node_id, rows[0].count, rows[0].mean_isi),
+        (3, 3, 10.0)
+    );
     assert_eq!(rows[0].rate_hz, Some(3.0 / 0.025));
     // A single spike: ISI 0 as BMTK.
-    assert_eq!((rows[1].node_id, rows[1].count, rows[1].mean_isi), (7, 1, 0.0));
+    assert_eq!(
+        (rows[1].node_id, rows[1].count, rows[1].mean_isi),
+        (7, 1, 0.0)
+    );
 
     let fig = RasterPlot::new(&s, Some((0.0, 40.0))).unwrap();
     assert_eq!(fig.times.len(), 4);
