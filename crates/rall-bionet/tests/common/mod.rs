@@ -86,3 +86,68 @@ pub fn report_dev(ours: &Path, golden: &Path, pop: &str) -> (f64, u64) {
     }
     (dev, pa.shape[0])
 }
+
+/// Runs a golden case folder and compares spikes (exact), reports (tolerance each) and
+/// `expected/synapses.json` when present.
+pub fn check_dir(case: &Path, name: &str, reports: &[(&str, f64)]) {
+    let out = tempfile::tempdir().unwrap();
+    let (sum, _) = run_case(&case.join("config.json"), out.path());
+
+    let ours = sorted_spikes(&out.path().join("spikes.h5"), "mcortex");
+    let gold = sorted_spikes(&case.join("output/spikes.h5"), "mcortex");
+    assert_eq!(ours.len(), gold.len(), "{name}: spike count");
+    assert_eq!(ours, gold, "{name}: spike times");
+
+    let mut devs = Vec::new();
+    for (rep, tol) in reports {
+        let f = format!("{rep}.h5");
+        let (d, _) = report_dev(
+            &out.path().join(&f),
+            &case.join("output").join(&f),
+            "mcortex",
+        );
+        assert!(
+            d <= *tol,
+            "{name}: {rep} differs by {d:e} (tolerance {tol:e})"
+        );
+        devs.push(format!("{rep} {d:e}"));
+    }
+
+    let syn_path = case.join("expected/synapses.json");
+    let mut nsyn = 0;
+    if syn_path.exists() {
+        let want: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&syn_path).unwrap()).unwrap();
+        for cell in want["cells"].as_array().unwrap() {
+            let gid = cell["gid"].as_u64().unwrap();
+            let got: Vec<_> = sum
+                .synapses
+                .iter()
+                .filter(|s| s.target_gid == gid)
+                .collect();
+            let ws = cell["synapses"].as_array().unwrap();
+            assert_eq!(got.len(), ws.len(), "{name}: synapses onto gid {gid}");
+            for (g, w) in got.iter().zip(ws) {
+                let i = &w["index"];
+                assert_eq!(
+                    g.section_id,
+                    w["section_index"].as_i64().unwrap(),
+                    "{name} gid {gid} syn {i}"
+                );
+                assert!(
+                    (g.x - w["x"].as_f64().unwrap()).abs() <= 1e-12,
+                    "{name} gid {gid} syn {i} x"
+                );
+                assert_eq!(g.source_node_id, w["source_node_id"].as_u64().unwrap());
+                assert_eq!(g.weight, w["weight"].as_f64().unwrap());
+                assert_eq!(g.delay, w["delay"].as_f64().unwrap());
+                nsyn += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{name}: {} spikes identical, {nsyn} synapses identical, max |Δ| {}",
+        ours.len(),
+        devs.join(", ")
+    );
+}
