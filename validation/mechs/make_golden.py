@@ -125,6 +125,8 @@ FEATURES = [
          section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
     dict(name='feature_table', mechanisms=SPIKY + [('ftab', {})], globals={'sh_ftab': 5.0},
          section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
+    dict(name='feature_table_off', mechanisms=SPIKY + [('ftab', {})], globals={'sh_ftab': 5.0, 'usetable_ftab': 0.0},
+         section_ions={'ena': 53.0, 'ek': -90.0}, iclamp=IC),
     dict(name='feature_ion', mechanisms=[('pas', {'g': 3e-5, 'e': -80.0}), ('Ca_HVA', {'gbar': 5e-4}), ('fion', {})],
          iclamp=[dict(delay=5.0, dur=50.0, amp=0.1)], ions=['na', 'ca', 'xx']),
     dict(name='feature_point', mechanisms=[('pas', {'g': 1e-4, 'e': -70.0}), ('hh', {})], ions=['na', 'k', 'ca'],

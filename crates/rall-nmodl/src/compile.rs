@@ -34,7 +34,7 @@ pub(crate) fn compile_with(
 ) -> Result<Mechanism, NmodlError> {
     let prog = crate::parser::parse(file, text)?;
     let base = std::path::Path::new(file)
-        .file_stem()
+        .file_name()
         .map(|s| s.to_string_lossy().to_string());
     let sema = Sema::new(file, &prog)?;
     let mut meta = sema.meta(builtin, rank, if builtin { None } else { base });
@@ -355,6 +355,22 @@ impl<'p> Sema<'p> {
                 });
                 s.vars.insert(c.clone(), (Store::Col(col), 1));
             }
+        }
+        // TABLE users get NEURON's usetable_<suffix> switch (default 1)
+        let has_table = prog
+            .procedures
+            .iter()
+            .chain(&prog.functions)
+            .any(|c| c.body.iter().any(|st| matches!(st, Stmt::Table { .. })));
+        if has_table && !s.vars.contains_key("usetable") {
+            let d = VarDecl {
+                name: "usetable".into(),
+                len: None,
+                value: Some(1.0),
+                units: None,
+                pos: Pos::default(),
+            };
+            add_global(&mut s, &d);
         }
         // top-level LOCALs are per-type statics
         for (n, len) in &prog.locals {
@@ -1977,29 +1993,52 @@ impl<'s, 'p> Gen<'s, 'p> {
                 .build_table(c, is_fn, vars, depend, lo, hi, n, *pos)?,
         };
         let a = self.expr(&args[0])?;
-        // outputs
-        let mut outs = vec![];
-        if is_fn {
-            let r = self.perm();
-            outs.push(r);
-        } else {
-            for v in vars {
-                let r = self.perm();
-                outs.push(r);
-                let _ = v;
-            }
-        }
         let ar = self.perm();
         self.body.push(Op::Mov(ar, a));
+        // usetable_<suffix> (uniform per type): 0 evaluates the PROCEDURE/FUNCTION exactly
+        let Some((Store::Glob(ug), _)) = self.s.vars.get("usetable").copied() else {
+            return self.err(*pos, "internal: usetable global missing");
+        };
+        let ut = self.glob_reg(ug);
+        let res = if is_fn { Some(self.perm()) } else { None };
+        let skip_at = self.body.len();
+        self.body.push(Op::SkipIfZero(ut, 0));
+        // table lookup
+        let mut outs = vec![];
+        for _ in 0..if is_fn { 1 } else { vars.len() } {
+            let r = self.perm();
+            outs.push(r);
+        }
         self.body.push(Op::Table(tid, ar, outs.clone()));
-        if is_fn {
-            return Ok(Some(outs[0]));
+        if let Some(res) = res {
+            self.body.push(Op::Mov(res, outs[0]));
+        } else {
+            for (v, r) in vars.iter().zip(&outs) {
+                let dst = self.lvalue(v, None, p)?;
+                match self.mask {
+                    Some(m) => self.body.push(Op::Sel(dst, m, *r, dst)),
+                    None => self.body.push(Op::Mov(dst, *r)),
+                }
+            }
         }
-        for (v, r) in vars.iter().zip(&outs) {
-            let dst = self.lvalue(v, None, p)?;
-            self.assign_reg(dst, *r);
+        let jump_at = self.body.len();
+        self.body.push(Op::Skip(0));
+        self.body[skip_at] = Op::SkipIfZero(ut, (jump_at - skip_at) as u32);
+        // exact evaluation
+        let saved = self.no_table.replace(c.name.clone());
+        let arg = Expr::Var("__table_arg".into(), None, p);
+        self.scopes
+            .push(HashMap::from([("__table_arg".to_string(), ar)]));
+        let r = self.call(&c.name, std::slice::from_ref(&arg), p, is_fn);
+        self.scopes.pop();
+        self.no_table = saved;
+        let r = r?;
+        if let (Some(res), Some(r)) = (res, r) {
+            self.body.push(Op::Mov(res, r));
         }
-        Ok(None)
+        let end = self.body.len();
+        self.body[jump_at] = Op::Skip((end - jump_at - 1) as u32);
+        Ok(res)
     }
 }
 
@@ -2189,5 +2228,7 @@ fn remap_op(op: Op, f: &dyn Fn(Reg) -> Reg) -> Op {
         Op::Linear(i) => Op::Linear(i),
         Op::Implicit(i) => Op::Implicit(i),
         Op::Table(i, a, outs) => Op::Table(i, f(a), outs.into_iter().map(f).collect()),
+        Op::SkipIfZero(c, n) => Op::SkipIfZero(f(c), n),
+        Op::Skip(n) => Op::Skip(n),
     }
 }

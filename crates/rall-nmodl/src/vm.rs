@@ -226,6 +226,10 @@ pub enum Op {
     Implicit(u32),
     /// TABLE lookup (index into `Compiled::tables`): argument register, destinations
     Table(u32, Reg, Vec<Reg>),
+    /// Skip the next `n` instructions if the (uniform) register is 0 (`usetable` switch)
+    SkipIfZero(Reg, u32),
+    /// Skip the next `n` instructions
+    Skip(u32),
 }
 
 /// A straight-line kernel.
@@ -647,7 +651,10 @@ impl Compiled {
             }};
         }
         let b2f = |b: bool| if b { 1.0 } else { 0.0 };
-        for op in &k.ops {
+        let mut pc = 0usize;
+        while pc < k.ops.len() {
+            let op = &k.ops[pc];
+            pc += 1;
             match op {
                 Op::Mov(d, a) => un!(d, a, |x| x),
                 Op::Add(d, a, b) => bin!(d, a, b, |x: f64, y: f64| x + y),
@@ -859,6 +866,12 @@ impl Compiled {
                         self.newton(sys, m, regs, tables, env, l, dt)?;
                     }
                 }
+                Op::SkipIfZero(c, skip) => {
+                    if regs[r!(*c)] == 0.0 {
+                        pc += *skip as usize;
+                    }
+                }
+                Op::Skip(skip) => pc += *skip as usize,
                 Op::Table(i, arg, outs) => {
                     let data = &tables[*i as usize];
                     let a = r!(*arg);

@@ -90,6 +90,7 @@ golden! {
     feature_kinetic => "feature_kinetic",
     feature_linear => "feature_linear",
     feature_table => "feature_table",
+    feature_table_off => "feature_table_off",
     feature_ion => "feature_ion",
     feature_point => "feature_point",
     feature_artcell => "feature_artcell",
