@@ -915,7 +915,10 @@ impl<'s, 'p> Gen<'s, 'p> {
             self.prologue.push(Op::LdV(self.v0));
         }
         let (v0, vr) = (self.v0, self.v_reg);
-        self.prologue.push(Op::Mov(vr, v0));
+        if self.kind != KKind::Current {
+            // the current kernel sets v itself (v + 0.001, then v)
+            self.prologue.push(Op::Mov(vr, v0));
+        }
         if art || self.kind == KKind::TableBody {
             return Ok(());
         }
@@ -1002,16 +1005,21 @@ impl<'s, 'p> Gen<'s, 'p> {
     }
 
     fn sum_currents(&mut self) -> GR<Reg> {
+        // `_current = 0; _current += ix; …`: the first addition reads the constant 0
         let r = self.perm();
         let z = self.konst(0.0);
-        self.body.push(Op::Mov(r, z));
+        let mut acc = z;
         for c in &self.s.currents {
             let src = match self.s.vars.get(c) {
                 Some((Store::Col(col), _)) => self.col_reg(*col),
                 Some((Store::Glob(g), _)) => self.glob_reg(*g),
                 None => return self.err(Pos::default(), format!("current `{c}` is not declared")),
             };
-            self.body.push(Op::Add(r, r, src));
+            self.body.push(Op::Add(r, acc, src));
+            acc = r;
+        }
+        if acc == z {
+            self.body.push(Op::Mov(r, z));
         }
         Ok(r)
     }
