@@ -10,7 +10,21 @@ use crate::vm::{KineticSys, LinearSys, LANES};
 /// Err(()) if a pivot is (numerically) zero.
 #[allow(clippy::result_unit_err)]
 pub fn gauss(a: &mut [f64], b: &mut [f64], n: usize) -> Result<(), ()> {
-    let mut perm: Vec<usize> = (0..n).collect();
+    // small systems use stack buffers: no allocation per step
+    let mut pbuf = [0usize; 32];
+    let mut xbuf = [0.0f64; 32];
+    let mut pvec;
+    let mut xvec;
+    let (perm, x): (&mut [usize], &mut [f64]) = if n <= 32 {
+        (&mut pbuf[..n], &mut xbuf[..n])
+    } else {
+        pvec = vec![0usize; n];
+        xvec = vec![0.0; n];
+        (&mut pvec[..], &mut xvec[..])
+    };
+    for (i, p) in perm.iter_mut().enumerate() {
+        *p = i;
+    }
     for j in 0..n {
         let mut ip = j;
         let mut max = a[perm[j] * n + j].abs();
@@ -39,7 +53,6 @@ pub fn gauss(a: &mut [f64], b: &mut [f64], n: usize) -> Result<(), ()> {
             }
         }
     }
-    let mut x = vec![0.0; n];
     for j in (0..n).rev() {
         let r = perm[j];
         let mut s = b[r];
@@ -48,7 +61,7 @@ pub fn gauss(a: &mut [f64], b: &mut [f64], n: usize) -> Result<(), ()> {
         }
         x[j] = s / a[r * n + j];
     }
-    b[..n].copy_from_slice(&x);
+    b[..n].copy_from_slice(x);
     Ok(())
 }
 

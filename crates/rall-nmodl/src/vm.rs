@@ -404,26 +404,28 @@ impl Compiled {
             return Ok(());
         }
         for (ti, td) in self.tables.iter().enumerate() {
-            let mut cur = Vec::new();
-            if td.depend_celsius {
-                cur.push(ctx.globals.celsius);
-            }
-            if td.depend_dt {
-                cur.push(ctx.globals.dt);
-            }
-            for g in &td.depend_globals {
-                cur.push(m.globals[*g as usize]);
-            }
+            let dep = |k: usize| -> f64 {
+                let mut k = k;
+                if td.depend_celsius {
+                    if k == 0 {
+                        return ctx.globals.celsius;
+                    }
+                    k -= 1;
+                }
+                if td.depend_dt {
+                    if k == 0 {
+                        return ctx.globals.dt;
+                    }
+                    k -= 1;
+                }
+                m.globals[td.depend_globals[k] as usize]
+            };
+            let ndep = td.depend_celsius as usize + td.depend_dt as usize + td.depend_globals.len();
             let data = &m.scratch.tables[ti];
-            if data.built
-                && data
-                    .saved
-                    .iter()
-                    .zip(&cur)
-                    .all(|(a, b)| a.to_bits() == b.to_bits())
-            {
+            if data.built && (0..ndep).all(|k| data.saved[k].to_bits() == dep(k).to_bits()) {
                 continue;
             }
+            let cur: Vec<f64> = (0..ndep).map(dep).collect();
             // build: run bounds, then the body at each grid point (scalar, lane 0, instance 0)
             let nodes = m.nodes.clone();
             let slots = m.ion_slots.clone();
