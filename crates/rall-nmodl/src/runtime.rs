@@ -46,6 +46,16 @@
 //! 4. Deliver events at t = 0, then one `current` pass (steps 2–3 above, with `t = 0`) so that
 //!    assigned currents are defined; `v` does not change.
 //!
+//! TABLEs are checked (rebuilt when a DEPEND value changed) by the mechanism itself at the start
+//! of `init` and of every `current` call, which is where NEURON's `nrn_thread_table_check` runs;
+//! `usetable_<suffix>` is an ordinary GLOBAL of such types.
+//!
+//! Events: the engine owns the queue. `net_send` from a kernel arrives at [`EventSink::net_send`]
+//! with the absolute delivery time already computed as nocmodl does (`t + delay`, textually);
+//! deliver with `t` set to the event time (§2.1: events with time ≤ t_n + dt/2 at the start of a
+//! step). VecStim is native: give each instance its times with
+//! [`MechInstances::set_play_times`]. The built-in NetStim refuses `noise > 0` at `init`.
+//!
 //! # Ions
 //!
 //! The mechanism side: copying ion values in (`ena = e[node]`, `cai = ci[node]`, …), adding its
