@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use rall_sonata::config::ConfigError;
-use rall_sonata::{ReportError, SpikesError};
+use rall_sonata::{CircuitError, ReportError, SpikesError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
@@ -13,6 +13,14 @@ pub enum AnalysisError {
     Spikes(#[from] SpikesError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Circuit(#[from] CircuitError),
+    /// Options that do not go together.
+    #[error("{detail}")]
+    Usage { detail: String },
+    /// `--group-by` cannot be applied.
+    #[error("{detail}")]
+    GroupBy { detail: String },
     /// The config's `output` section names no spikes file.
     #[error(
         "{config}: output: no spikes_file or spikes_file_csv (give the spike file itself instead)"

@@ -13,13 +13,15 @@
 //! The library does not print; errors are [`AnalysisError`] values naming the file and place.
 
 pub mod error;
+pub mod groups;
 pub mod plot;
 pub mod spikes;
 pub mod stats;
 pub mod traces;
 
 pub use error::AnalysisError;
+pub use groups::{group_nodes, NodeGroup};
 pub use plot::{ImageFormat, PlotOptions};
-pub use spikes::{load_spikes, SpikeRow, Spikes};
+pub use spikes::{load_spikes, load_spikes_with, SpikeRow, Spikes};
 pub use stats::{numpy_mean, pairwise_sum, spike_statistics, NodeStats};
 pub use traces::{load_traces, report_times, TraceOptions, Traces};

@@ -11,6 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 
+use crate::groups::NodeGroup;
 use crate::spikes::Spikes;
 use crate::traces::Traces;
 use crate::AnalysisError;
@@ -72,6 +73,53 @@ impl Default for PlotOptions {
 }
 
 type DrawResult = Result<(), String>;
+
+/// matplotlib's default colour cycle (tab10), for node groups.
+const TAB10: [RGBColor; 10] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0x17, 0xbe, 0xcf),
+];
+
+/// Index of each node's group (`None` without groups: everything in one blue series).
+fn group_index(groups: &[NodeGroup]) -> std::collections::HashMap<u64, usize> {
+    let mut m = std::collections::HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        for &n in &g.node_ids {
+            m.entry(n).or_insert(i);
+        }
+    }
+    m
+}
+
+fn group_color(groups: &[NodeGroup], i: usize) -> RGBColor {
+    if groups.is_empty() {
+        BLUE
+    } else {
+        TAB10[i % TAB10.len()]
+    }
+}
+
+/// Draws the legend of the series that got labels.
+fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .label_font(font(14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(err)
+}
 
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
@@ -221,6 +269,8 @@ pub struct RasterPlot {
     pub window: (f64, f64),
     /// Histogram bins over the window (BMTK: 100).
     pub bins: usize,
+    /// Node groups (colour and legend each); empty: all nodes in one colour.
+    pub groups: Vec<NodeGroup>,
 }
 
 impl RasterPlot {
@@ -242,7 +292,25 @@ impl RasterPlot {
             node_ids,
             window,
             bins: 100,
+            groups: Vec::new(),
         })
+    }
+
+    /// Only the spikes of nodes in `groups`, each group in its own colour (BMTK's
+    /// `group_by`); the node axis spans every node of the groups, silent ones included.
+    pub fn with_groups(mut self, groups: Vec<NodeGroup>) -> RasterPlot {
+        let idx = group_index(&groups);
+        let (times, node_ids) = self
+            .times
+            .iter()
+            .zip(&self.node_ids)
+            .filter(|(_, n)| idx.contains_key(n))
+            .map(|(&t, &n)| (t, n))
+            .unzip();
+        self.times = times;
+        self.node_ids = node_ids;
+        self.groups = groups;
+        self
     }
 
     /// Spikes per histogram bin.
@@ -268,7 +336,11 @@ impl Figure for RasterPlot {
         let (_, h) = root.dim_in_pixel();
         let (upper, lower) = root.split_vertically((h as f64 * 0.76) as u32);
         let (t0, t1) = self.window;
-        let (lo, hi) = match (self.node_ids.iter().min(), self.node_ids.iter().max()) {
+        let all_ids = self
+            .node_ids
+            .iter()
+            .chain(self.groups.iter().flat_map(|g| &g.node_ids));
+        let (lo, hi) = match (all_ids.clone().min(), all_ids.max()) {
             (Some(&a), Some(&b)) => (a as f64, b as f64),
             _ => (0.0, 0.0),
         };
@@ -295,13 +367,34 @@ impl Figure for RasterPlot {
         let plot_h = chart.plotting_area().dim_in_pixel().1 as f64;
         let row_px = plot_h / (hi - lo + 1.0);
         let half = (row_px * 0.35).clamp(3.0, 9.0) as i32;
-        let style = ShapeStyle::from(&BLUE).stroke_width(1);
-        chart
-            .draw_series(self.times.iter().zip(&self.node_ids).map(|(&t, &n)| {
-                EmptyElement::at((t, n as f64))
-                    + PathElement::new(vec![(0, -half), (0, half)], style)
-            }))
-            .map_err(err)?;
+        let idx = group_index(&self.groups);
+        for g in 0..self.groups.len().max(1) {
+            let color = group_color(&self.groups, g);
+            let style = ShapeStyle::from(&color).stroke_width(1);
+            let series = chart
+                .draw_series(
+                    self.times
+                        .iter()
+                        .zip(&self.node_ids)
+                        .filter(|(_, n)| self.groups.is_empty() || idx.get(n) == Some(&g))
+                        .map(|(&t, &n)| {
+                            EmptyElement::at((t, n as f64))
+                                + PathElement::new(vec![(0, -half), (0, half)], style)
+                        }),
+                )
+                .map_err(err)?;
+            if let Some(grp) = self.groups.get(g) {
+                series.label(grp.label.clone()).legend(move |(x, y)| {
+                    PathElement::new(
+                        vec![(x + 10, y - 6), (x + 10, y + 6)],
+                        color.stroke_width(2),
+                    )
+                });
+            }
+        }
+        if !self.groups.is_empty() {
+            legend(&mut chart)?;
+        }
 
         let hist = self.histogram();
         let top = hist.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.1;
@@ -348,6 +441,8 @@ pub struct RatesPlot {
     /// `(node_id, rate_hz)` of every node that spiked, by node id.
     pub rates: Vec<(u64, f64)>,
     pub window: (f64, f64),
+    /// Node groups (colour and legend each); empty: all nodes in one colour.
+    pub groups: Vec<NodeGroup>,
 }
 
 impl RatesPlot {
@@ -380,7 +475,16 @@ impl RatesPlot {
                 .map(|(n, c)| (n, c as f64 / secs))
                 .collect(),
             window,
+            groups: Vec::new(),
         })
+    }
+
+    /// Only the nodes in `groups`, each group in its own colour (BMTK's `group_by`).
+    pub fn with_groups(mut self, groups: Vec<NodeGroup>) -> RatesPlot {
+        let idx = group_index(&groups);
+        self.rates.retain(|(n, _)| idx.contains_key(n));
+        self.groups = groups;
+        self
     }
 }
 
@@ -391,8 +495,13 @@ impl Figure for RatesPlot {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, title: &str) -> DrawResult {
         root.fill(&WHITE).map_err(err)?;
-        let lo = self.rates.first().map_or(0.0, |r| r.0 as f64);
-        let hi = self.rates.last().map_or(0.0, |r| r.0 as f64);
+        let ids = self
+            .rates
+            .iter()
+            .map(|r| r.0)
+            .chain(self.groups.iter().flat_map(|g| g.node_ids.iter().copied()));
+        let lo = ids.clone().min().unwrap_or(0) as f64;
+        let hi = ids.max().unwrap_or(0) as f64;
         let top = self.rates.iter().map(|r| r.1).fold(0.0, f64::max).max(1.0) * 1.1;
         let mut chart = ChartBuilder::on(root)
             .caption(title, font(22))
@@ -417,13 +526,26 @@ impl Figure for RatesPlot {
             .y_label_formatter(&|v| tick(*v, top))
             .draw()
             .map_err(err)?;
-        chart
-            .draw_series(
-                self.rates
-                    .iter()
-                    .map(|&(n, r)| Circle::new((n as f64, r), 4, BLUE.filled())),
-            )
-            .map_err(err)?;
+        let idx = group_index(&self.groups);
+        for g in 0..self.groups.len().max(1) {
+            let color = group_color(&self.groups, g);
+            let series = chart
+                .draw_series(
+                    self.rates
+                        .iter()
+                        .filter(|(n, _)| self.groups.is_empty() || idx.get(n) == Some(&g))
+                        .map(|&(n, r)| Circle::new((n as f64, r), 4, color.filled())),
+                )
+                .map_err(err)?;
+            if let Some(grp) = self.groups.get(g) {
+                series
+                    .label(grp.label.clone())
+                    .legend(move |(x, y)| Circle::new((x + 10, y), 4, color.filled()));
+            }
+        }
+        if !self.groups.is_empty() {
+            legend(&mut chart)?;
+        }
         Ok(())
     }
 }
@@ -562,41 +684,44 @@ impl Figure for TracesPlot<'_> {
             }
         }
         if legend || self.average {
-            chart
-                .configure_series_labels()
-                .label_font(font(14))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(err)?;
+            self::legend(&mut chart)?;
         }
         Ok(())
     }
 }
 
 /// `rall plot raster`: see [`RasterPlot`].
+/// `groups` empty: every node in one colour.
 pub fn plot_raster(
     spikes: &Spikes,
     window: Option<(f64, f64)>,
+    groups: Vec<NodeGroup>,
     path: &Path,
     opts: &PlotOptions,
 ) -> Result<RasterPlot, AnalysisError> {
     ImageFormat::from_path(path)?;
-    let fig = RasterPlot::new(spikes, window)?;
+    let mut fig = RasterPlot::new(spikes, window)?;
+    if !groups.is_empty() {
+        fig = fig.with_groups(groups);
+    }
     fig.save(path, opts)?;
     Ok(fig)
 }
 
 /// `rall plot rates`: see [`RatesPlot`].
+/// `groups` empty: every node in one colour.
 pub fn plot_rates(
     spikes: &Spikes,
     window: Option<(f64, f64)>,
+    groups: Vec<NodeGroup>,
     path: &Path,
     opts: &PlotOptions,
 ) -> Result<RatesPlot, AnalysisError> {
     ImageFormat::from_path(path)?;
-    let fig = RatesPlot::new(spikes, window)?;
+    let mut fig = RatesPlot::new(spikes, window)?;
+    if !groups.is_empty() {
+        fig = fig.with_groups(groups);
+    }
     fig.save(path, opts)?;
     Ok(fig)
 }

@@ -41,7 +41,29 @@ pub fn is_config(path: &Path) -> bool {
 /// an error (as in BMTK); with it, only that population is kept (BMTK would return every
 /// population of the file that holds it). A file with no population at all gives an empty table.
 pub fn load_spikes(input: &Path, population: Option<&str>) -> Result<Spikes, AnalysisError> {
-    let (file, config) = if is_config(input) {
+    load_spikes_with(input, None, population)
+}
+
+/// [`load_spikes`] with BMTK's `spikes_file` option: with a config as `input`, read
+/// `spikes_file` instead of the config's output spikes (the config still gives the node
+/// properties and the run window).
+pub fn load_spikes_with(
+    input: &Path,
+    spikes_file: Option<&Path>,
+    population: Option<&str>,
+) -> Result<Spikes, AnalysisError> {
+    let (file, config) = if let Some(f) = spikes_file {
+        if !is_config(input) {
+            return Err(AnalysisError::Usage {
+                detail: format!(
+                    "a spike file to read instead ({}) goes with a config, not with {}",
+                    f.display(),
+                    input.display()
+                ),
+            });
+        }
+        (f.to_path_buf(), Some(Config::from_file(input)?))
+    } else if is_config(input) {
         let config = Config::from_file(input)?;
         let (key, file) = match (&config.output.spikes_file, &config.output.spikes_file_csv) {
             (Some(f), _) => ("spikes_file", f.clone()),

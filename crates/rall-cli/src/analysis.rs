@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use rall_analysis::plot::{self, PlotOptions};
-use rall_analysis::{load_spikes, load_traces, spike_statistics, TraceOptions};
+use rall_analysis::{group_nodes, load_spikes_with, load_traces, spike_statistics, TraceOptions};
 use rall_sonata::pyfmt::py_float;
 
 /// Where the spikes come from.
@@ -17,6 +17,44 @@ pub struct SpikesInput {
     /// Node population (needed when the file holds several).
     #[arg(long)]
     pub population: Option<String>,
+    /// With a config: read this spike file instead of the config's output spikes (BMTK's
+    /// `spikes_file`); the config still gives the run window and node properties.
+    #[arg(long)]
+    pub spikes_file: Option<PathBuf>,
+}
+
+impl SpikesInput {
+    fn load(&self) -> anyhow::Result<rall_analysis::Spikes> {
+        Ok(load_spikes_with(
+            &self.input,
+            self.spikes_file.as_deref(),
+            self.population.as_deref(),
+        )?)
+    }
+}
+
+/// Node grouping for raster and rates plots.
+#[derive(Args)]
+pub struct GroupArgs {
+    /// Colour nodes by this node property (needs a config), e.g. `pop_name`.
+    #[arg(long)]
+    pub group_by: Option<String>,
+    /// Leave out nodes with these values of the --group-by property (comma separated).
+    #[arg(long, requires = "group_by", value_delimiter = ',')]
+    pub group_excludes: Vec<String>,
+}
+
+impl GroupArgs {
+    fn groups(
+        &self,
+        spikes: &rall_analysis::Spikes,
+    ) -> anyhow::Result<Vec<rall_analysis::NodeGroup>> {
+        let Some(key) = &self.group_by else {
+            return Ok(Vec::new());
+        };
+        let pop = spikes.single()?.name.clone();
+        Ok(group_nodes(spikes, &pop, key, &self.group_excludes)?)
+    }
 }
 
 #[derive(Args)]
@@ -68,6 +106,8 @@ pub enum PlotCommand {
         #[command(flatten)]
         src: SpikesInput,
         #[command(flatten)]
+        group: GroupArgs,
+        #[command(flatten)]
         image: ImageArgs,
     },
     /// Trace of a membrane report at each node's first element (the soma), against the true
@@ -94,6 +134,8 @@ pub enum PlotCommand {
     Rates {
         #[command(flatten)]
         src: SpikesInput,
+        #[command(flatten)]
+        group: GroupArgs,
         #[command(flatten)]
         image: ImageArgs,
     },
@@ -126,13 +168,13 @@ fn opts(image: &ImageArgs) -> PlotOptions {
 
 /// `rall spikes`: the table, as text or CSV.
 pub fn spikes(args: &SpikesArgs) -> anyhow::Result<String> {
-    let s = load_spikes(&args.src.input, args.src.population.as_deref())?;
+    let s = args.src.load()?;
     Ok(if args.csv { s.to_csv() } else { s.to_text() })
 }
 
 /// `rall stats`: per-node count, rate and mean ISI.
 pub fn stats(args: &StatsArgs) -> anyhow::Result<String> {
-    let s = load_spikes(&args.src.input, args.src.population.as_deref())?;
+    let s = args.src.load()?;
     let window = parse_window(&args.times)?;
     let (rows, windows) = spike_statistics(&s, window)?;
     let rate = |r: Option<f64>| r.map(py_float).unwrap_or_else(|| "nan".into());
@@ -207,10 +249,15 @@ pub fn stats(args: &StatsArgs) -> anyhow::Result<String> {
 /// `rall plot …`: writes the image and says what it drew.
 pub fn plot(cmd: &PlotCommand) -> anyhow::Result<String> {
     match cmd {
-        PlotCommand::Raster { src, image } => {
-            let s = load_spikes(&src.input, src.population.as_deref())?;
-            let fig =
-                plot::plot_raster(&s, parse_window(&image.times)?, &image.output, &opts(image))?;
+        PlotCommand::Raster { src, group, image } => {
+            let s = src.load()?;
+            let fig = plot::plot_raster(
+                &s,
+                parse_window(&image.times)?,
+                group.groups(&s)?,
+                &image.output,
+                &opts(image),
+            )?;
             Ok(format!(
                 "wrote raster of {} spikes of '{}' ({} to {} ms) to {}\n",
                 fig.times.len(),
@@ -220,10 +267,15 @@ pub fn plot(cmd: &PlotCommand) -> anyhow::Result<String> {
                 image.output.display()
             ))
         }
-        PlotCommand::Rates { src, image } => {
-            let s = load_spikes(&src.input, src.population.as_deref())?;
-            let fig =
-                plot::plot_rates(&s, parse_window(&image.times)?, &image.output, &opts(image))?;
+        PlotCommand::Rates { src, group, image } => {
+            let s = src.load()?;
+            let fig = plot::plot_rates(
+                &s,
+                parse_window(&image.times)?,
+                group.groups(&s)?,
+                &image.output,
+                &opts(image),
+            )?;
             Ok(format!(
                 "wrote firing rates of {} nodes of '{}' ({} to {} ms) to {}\n",
                 fig.rates.len(),

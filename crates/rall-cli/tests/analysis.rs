@@ -311,6 +311,74 @@ fn plots_are_written_with_the_requested_size_and_are_not_blank() {
 }
 
 #[test]
+fn grouped_plots_use_the_config_circuit() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = ch02().join("config.json");
+    let input = ch02().join("inputs/mthalamus_spikes.h5");
+    let (cfg, input) = (s(&cfg), s(&input));
+    let r = d.path().join("raster.png");
+    let out = ok(&[
+        "plot",
+        "raster",
+        cfg,
+        "--spikes-file",
+        input,
+        "--group-by",
+        "pop_name",
+        "-o",
+        s(&r),
+    ]);
+    assert!(
+        out.contains("283 spikes of 'mthalamus' (0.0 to 3000.0 ms)"),
+        "{out}"
+    );
+    check_png(&r, 1000, 600);
+    // Nodes 3 and 4 left out: 283 - 26 - 19 spikes.
+    let out = ok(&[
+        "plot",
+        "raster",
+        cfg,
+        "--spikes-file",
+        input,
+        "--group-by",
+        "node_id",
+        "--group-excludes",
+        "3,4",
+        "-o",
+        s(&r),
+    ]);
+    assert!(out.contains("238 spikes"), "{out}");
+    let q = d.path().join("rates.svg");
+    let out = ok(&[
+        "plot",
+        "rates",
+        cfg,
+        "--spikes-file",
+        input,
+        "--group-by",
+        "node_id",
+        "--group-excludes",
+        "9",
+        "-o",
+        s(&q),
+    ]);
+    assert!(out.contains("9 nodes"), "{out}");
+    // Grouping needs the node properties of a config.
+    let (good, _, err) = rall(&[
+        "plot",
+        "raster",
+        input,
+        "--group-by",
+        "pop_name",
+        "-o",
+        s(&r),
+    ]);
+    assert!(!good && err.contains("needs the node properties"), "{err}");
+    let (good, _, err) = rall(&["plot", "raster", cfg, "--group-by", "nope", "-o", s(&r)]);
+    assert!(!good && err.contains("'nope'"), "{err}");
+}
+
+#[test]
 fn bad_requests_fail_with_a_message_naming_the_place() {
     let d = tempfile::tempdir().unwrap();
     let cfg = ch02().join("config.json");
