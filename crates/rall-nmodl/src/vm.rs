@@ -182,35 +182,35 @@ pub enum Op {
     Call1(F1, Reg, Reg),
     /// d = f(a, b)
     Call2(F2, Reg, Reg, Reg),
-    /// d = column[instance]
+    /// `d = column[instance]`
     LdCol(Reg, u32),
-    /// column[instance] = a
+    /// `column[instance] = a`
     StCol(u32, Reg),
     /// d = global (broadcast)
     LdGlob(Reg, u32),
     /// global = a (of the last lane)
     StGlob(u32, Reg),
-    /// d = v[node]
+    /// `d = v[node]`
     LdV(Reg),
-    /// d = area[node]
+    /// `d = area[node]`
     LdArea(Reg),
-    /// d = diam[node]
+    /// `d = diam[node]`
     LdDiam(Reg),
-    /// d = ion[slot].field[node]
+    /// `d = ion[slot].field[node]`
     LdIon(Reg, u32, IonField),
-    /// ion[slot].field[node] = a
+    /// `ion[slot].field[node] = a`
     StIon(u32, IonField, Reg),
-    /// ion[slot].field[node] += a (lanes in order)
+    /// `ion[slot].field[node] += a (lanes in order)`
     AddIon(u32, IonField, Reg),
     /// `nrn_wrote_conc`: e = nernst(ci, co) at the node if the style has einit
     WroteConc(u32),
-    /// rhs[node] += sign * a (lanes in order)
+    /// `rhs[node] += sign * a (lanes in order)`
     AccRhs(Reg, f64),
-    /// d[node] += sign * a (lanes in order)
+    /// `d[node] += sign * a (lanes in order)`
     AccD(Reg, f64),
-    /// d = weight[k] (NET_RECEIVE, one lane)
+    /// `d = weight[k] (NET_RECEIVE, one lane)`
     LdW(Reg, u32),
-    /// weight[k] = a
+    /// `weight[k] = a`
     StW(u32, Reg),
     /// if mask: net_send at time `time` with flag
     NetSend(Option<Reg>, Reg, Reg),
