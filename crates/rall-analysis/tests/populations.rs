@@ -69,3 +69,16 @@ fn population_choice_and_statistics() {
     assert_eq!(rgb.len(), 400 * 300 * 3);
     assert!(RasterPlot::new(&s, Some((5.0, 1.0))).is_err());
 }
+
+#[test]
+fn a_file_without_spikes() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("none.h5");
+    SpikeTable::default().write_h5(&p).unwrap();
+    let s = load_spikes(&p, None).unwrap();
+    assert!(s.is_empty());
+    assert_eq!(s.to_csv(), "timestamps,node_ids,population\n");
+    assert!(spike_statistics(&s, None).unwrap().0.is_empty());
+    let e = RasterPlot::new(&s, None).unwrap_err();
+    assert!(e.to_string().contains("none.h5: no spikes"), "{e}");
+}
