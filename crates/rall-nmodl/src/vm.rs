@@ -338,6 +338,7 @@ pub struct Scratch {
     pub(crate) mat: Vec<f64>,
     pub(crate) vec: Vec<f64>,
     pub(crate) vec2: Vec<f64>,
+    pub(crate) newton: Vec<f64>,
 }
 
 /// Extra per-instance storage (reserved).
@@ -393,6 +394,7 @@ impl Compiled {
             mat: Vec::new(),
             vec: Vec::new(),
             vec2: Vec::new(),
+            newton: Vec::new(),
         }
     }
     pub fn new_extra(&self, _n: usize) -> Extra {
@@ -915,42 +917,69 @@ impl Compiled {
         lane: usize,
         dt: f64,
     ) -> Result<(), ExecError> {
-        // Run the derivative kernel in lane `lane` only, by temporarily narrowing the env.
         let ns = sys.states.len();
-        let saved: Vec<f64> = sys
-            .states
-            .iter()
-            .map(|r| regs[*r as usize * LANES + lane])
-            .collect();
+        // work space reused across calls (no allocation per step once sized)
+        let mut buf = std::mem::take(&mut m.scratch.newton);
+        buf.resize(7 * ns + 2 * ns * ns, 0.0);
         let (obase, on) = (env.base, env.n);
-        // shift lane data into lane 0 is not possible without copying all registers; instead
-        // evaluate with n = lane+1 (lanes before `lane` recompute harmlessly).
+        // evaluate with n = lane+1 (lanes before `lane` recompute harmlessly)
         env.n = lane + 1;
-        let mut eval = |x: &[f64],
-                        regs: &mut [f64],
-                        m: &mut MechInstances,
-                        env: &mut Env<'_, '_, '_>|
-         -> Result<Vec<f64>, ExecError> {
-            for (k, r) in sys.states.iter().enumerate() {
-                regs[*r as usize * LANES + lane] = x[k];
-            }
-            self.exec(&sys.body, m, regs, tables, env)?;
-            Ok((0..ns)
-                .map(|k| regs[sys.derivs[k] as usize * LANES + lane] - (x[k] - saved[k]) / dt)
-                .collect())
-        };
-        // scopmath's newton: Jacobian by central differences perturbing x in place, rebuilt
-        // while the relative change exceeds MAXCHANGE; convergence needs change <= CONVERGE
-        // and max |F| <= ZERO after the update.
+        let r = self.newton_in(sys, m, regs, tables, env, lane, dt, &mut buf);
+        env.base = obase;
+        env.n = on;
+        m.scratch.newton = buf;
+        r
+    }
+
+    /// scopmath's newton: Jacobian by central differences perturbing x in place, rebuilt while
+    /// the relative change exceeds MAXCHANGE; convergence needs change <= CONVERGE and
+    /// max |F| <= ZERO after the update.
+    #[allow(clippy::too_many_arguments)]
+    fn newton_in(
+        &self,
+        sys: &ImplicitSys,
+        m: &mut MechInstances,
+        regs: &mut [f64],
+        tables: &mut [TableData],
+        env: &mut Env<'_, '_, '_>,
+        lane: usize,
+        dt: f64,
+        buf: &mut [f64],
+    ) -> Result<(), ExecError> {
         const MAXCHANGE: f64 = 0.05;
         const CONVERGE: f64 = 1e-6;
         const ZERO: f64 = 1e-8;
         const MAXITERS: usize = 50;
-        let mut x = saved.clone();
+        let ns = sys.states.len();
+        let (saved, rest) = buf.split_at_mut(ns);
+        let (x, rest) = rest.split_at_mut(ns);
+        let (value, rest) = rest.split_at_mut(ns);
+        let (f, rest) = rest.split_at_mut(ns);
+        let (hi, rest) = rest.split_at_mut(ns);
+        let (lo, rest) = rest.split_at_mut(ns);
+        let (delta, rest) = rest.split_at_mut(ns);
+        let (jac, lu) = rest.split_at_mut(ns * ns);
+        for (k, r) in sys.states.iter().enumerate() {
+            saved[k] = regs[*r as usize * LANES + lane];
+            x[k] = saved[k];
+        }
+        let saved: &[f64] = saved;
+        let mut eval = |x: &[f64],
+                        out: &mut [f64],
+                        regs: &mut [f64],
+                        m: &mut MechInstances,
+                        env: &mut Env<'_, '_, '_>|
+         -> Result<(), ExecError> {
+            for (k, r) in sys.states.iter().enumerate() {
+                regs[*r as usize * LANES + lane] = x[k];
+            }
+            self.exec(&sys.body, m, regs, tables, env)?;
+            for k in 0..ns {
+                out[k] = regs[sys.derivs[k] as usize * LANES + lane] - (x[k] - saved[k]) / dt;
+            }
+            Ok(())
+        };
         let mut ok = false;
-        let mut jac = vec![0.0; ns * ns];
-        let mut lu = vec![0.0; ns * ns];
-        let mut value = vec![0.0; ns];
         let mut change = 1.0f64;
         let mut count = 0usize;
         loop {
@@ -958,28 +987,26 @@ impl Compiled {
                 for j in 0..ns {
                     let inc = (0.02 * x[j]).abs().max(1e-6);
                     x[j] += inc;
-                    let hi = eval(&x, regs, m, env)?;
+                    eval(x, hi, regs, m, env)?;
                     x[j] -= 2.0 * inc;
-                    let lo = eval(&x, regs, m, env)?;
+                    eval(x, lo, regs, m, env)?;
                     for i in 0..ns {
                         jac[i * ns + j] = (hi[i] - lo[i]) / (2.0 * inc);
                     }
                     x[j] += inc;
                 }
-                let f = eval(&x, regs, m, env)?;
+                eval(x, f, regs, m, env)?;
                 for i in 0..ns {
                     value[i] = -f[i];
                 }
             }
-            lu.copy_from_slice(&jac);
-            let mut delta = value.clone();
-            if crate::solvers::gauss(&mut lu, &mut delta, ns).is_err() {
-                env.base = obase;
-                env.n = on;
+            lu.copy_from_slice(jac);
+            delta.copy_from_slice(value);
+            if crate::solvers::gauss(lu, delta, ns).is_err() {
                 return Err(ExecError::Singular {
                     mech: self.name.clone(),
                     method: "derivimplicit",
-                    instance: obase + lane,
+                    instance: env.base + lane,
                 });
             }
             change = 0.0;
@@ -992,7 +1019,7 @@ impl Compiled {
                 }
                 x[i] += delta[i];
             }
-            let f = eval(&x, regs, m, env)?;
+            eval(x, f, regs, m, env)?;
             let mut max_dev = 0.0f64;
             for i in 0..ns {
                 value[i] = -f[i];
@@ -1007,18 +1034,16 @@ impl Compiled {
                 break;
             }
         }
-        // final evaluation leaves assigned values consistent
-        let _ = eval(&x, regs, m, env)?;
+        // the block runs once more at the solution (assigned values consistent)
+        eval(x, f, regs, m, env)?;
         for (k, r) in sys.states.iter().enumerate() {
             regs[*r as usize * LANES + lane] = x[k];
         }
-        env.base = obase;
-        env.n = on;
         if !ok {
             return Err(ExecError::NoConvergence {
                 mech: self.name.clone(),
                 method: "derivimplicit",
-                instance: obase + lane,
+                instance: env.base + lane,
                 t: env.ctx.globals.t,
             });
         }
