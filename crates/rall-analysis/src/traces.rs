@@ -153,19 +153,26 @@ pub fn load_traces(input: &Path, opts: &TraceOptions) -> Result<Traces, Analysis
                 population: want.clone(),
                 found: pop_names.clone(),
             })?,
-        None => match reader.populations.as_slice() {
-            [one] => one,
+        // Populations that record no node (a writer may add one for virtual cells) are skipped.
+        None => match reader
+            .populations
+            .iter()
+            .filter(|p| !p.mapping.node_ids.is_empty())
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [one] => *one,
             [] => {
                 return Err(AnalysisError::EmptyReport {
                     path: file,
-                    population: String::new(),
-                    detail: "no population under /report".into(),
+                    population: pop_names.join(", "),
+                    detail: "no population under /report records any node".into(),
                 })
             }
-            _ => {
+            many => {
                 return Err(AnalysisError::AmbiguousPopulation {
                     path: file,
-                    populations: pop_names,
+                    populations: many.iter().map(|p| p.name.clone()).collect(),
                 })
             }
         },

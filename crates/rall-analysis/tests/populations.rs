@@ -82,3 +82,59 @@ fn a_file_without_spikes() {
     let e = RasterPlot::new(&s, None).unwrap_err();
     assert!(e.to_string().contains("none.h5: no spikes"), "{e}");
 }
+
+#[test]
+fn report_populations_without_nodes_are_skipped() {
+    use rall_analysis::{load_traces, TraceOptions};
+    use rall_sonata::{ReportMapping, ReportWriter};
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("v.h5");
+    let cells = ReportMapping {
+        node_ids: vec![4, 2],
+        index_pointer: vec![0, 2, 3],
+        element_ids: vec![0, 1, 0],
+        element_pos: vec![0.5, 0.5, 0.5],
+        time: [0.0, 1.0, 0.25],
+        extra: vec![],
+    };
+    let virt = ReportMapping {
+        index_pointer: vec![0],
+        time: [0.0, 1.0, 0.25],
+        ..Default::default()
+    };
+    let mut w = ReportWriter::create(
+        &p,
+        &[("cells".into(), cells), ("virt".into(), virt)],
+        4,
+        "v",
+        None,
+        16,
+    )
+    .unwrap();
+    for k in 0..4 {
+        let k = k as f64;
+        w.push_row(0, &[k, 100.0 + k, 200.0 + k]).unwrap();
+        w.push_row(1, &[]).unwrap();
+    }
+    w.finish().unwrap();
+
+    let tr = load_traces(&p, &TraceOptions::default()).unwrap();
+    assert_eq!(tr.population, "cells");
+    assert_eq!(tr.node_ids, vec![4, 2]);
+    // Without a config the report dt is the step: rows at 0.25, 0.5, 0.75, 1.0 ms.
+    assert_eq!(tr.times, vec![0.25, 0.5, 0.75, 1.0]);
+    // Each node's first element ("origin").
+    assert_eq!(
+        tr.values,
+        vec![vec![0.0, 1.0, 2.0, 3.0], vec![200.0, 201.0, 202.0, 203.0]]
+    );
+    let e = load_traces(
+        &p,
+        &TraceOptions {
+            node_ids: Some(vec![3]),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("no node 3"), "{e}");
+}
