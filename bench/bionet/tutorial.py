@@ -1,0 +1,74 @@
+#!/usr/bin/env python
+"""Whole-run benchmark: `rall run` vs BMTK 1.2.0 + NEURON 9.0.2 (`run_bionet.py`) on the tutorial
+folder (validation/golden/ch02: 1 Allen cell, 50 synapses, 3 s at dt 0.1 ms, v + cai reports).
+
+usage: bash bench/bionet/tutorial.sh [RUNS]      (this script is called by it)
+
+Both runs are whole processes (start-up, mechanism loading, build, simulation, output files),
+timed by wall clock, alternating rall and BMTK; the median of RUNS each is reported. Both use
+the same folder, with components/mechanisms (BMTK's Allen .mod files, compiled by nrnivmodl for
+NEURON; read and compiled at start-up by rall) and components/templates copied in. The checksum
+(spike count and sum of spike times of each output) must agree.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import h5py
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, '..', '..'))
+
+
+def checksum(path):
+    with h5py.File(path, 'r') as f:
+        t = f['spikes/mcortex/timestamps'][()]
+    return len(t), float(sum(sorted(t)))
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    rall = sys.argv[2]
+    scratch = os.path.join(os.environ.get('TMPDIR', '/tmp'), 'rall-bench-bionet')
+    case = os.path.join(scratch, 'case')
+    if os.path.exists(scratch):
+        shutil.rmtree(scratch)
+    shutil.copytree(os.path.join(REPO, 'validation', 'golden', 'ch02'), case)
+    shutil.rmtree(os.path.join(case, 'output'))
+    import bmtk
+    src = os.path.join(os.path.dirname(bmtk.__file__), 'utils', 'scripts', 'bionet')
+    for sub in ['mechanisms', 'templates']:
+        shutil.copytree(os.path.join(src, sub), os.path.join(case, 'components', sub))
+    env = dict(os.environ, PYTHONHASHSEED='0')
+    env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
+    subprocess.run(['nrnivmodl', 'modfiles'], cwd=os.path.join(case, 'components', 'mechanisms'),
+                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rall_out = os.path.join(scratch, 'rall_out')
+    cmds = {
+        'rall': [rall, 'run', os.path.join(case, 'config.json'), '--quiet', '--output', rall_out],
+        'bmtk': [sys.executable, os.path.join(REPO, 'validation', 'ch02', 'run_bionet.py'), 'config.json'],
+    }
+    times = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, c in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(c, cwd=case, env=env, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            times[k].append(time.perf_counter() - t0)
+    cs_r = checksum(os.path.join(rall_out, 'spikes.h5'))
+    cs_b = checksum(os.path.join(case, 'output', 'spikes.h5'))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print('runs each: {}'.format(runs))
+    for k in cmds:
+        print('{:5s} median {:.3f} s   all: {}'.format(k, med[k], ' '.join('{:.3f}'.format(x) for x in times[k])))
+    print('speed-up (BMTK+NEURON / rall): {:.2f}x'.format(med['bmtk'] / med['rall']))
+    print('checksum rall {} | bmtk {} | {}'.format(cs_r, cs_b, 'equal' if cs_r == cs_b else 'DIFFERENT'))
+    if cs_r != cs_b:
+        sys.exit(1)
+
+
+if __name__ == '__main__':
+    main()
