@@ -1,7 +1,9 @@
 """A 10-cell recurrent BioNet network (two of each Allen perisomatic cell) with the tutorial's
 thalamic feed-forward input, built with BMTK 1.2.0's NetworkBuilder.
 
-usage: PYTHONHASHSEED=0 python build_network.py <network_dir>
+usage: PYTHONHASHSEED=0 python build_network.py <network_dir> [net|point]
+
+Case `point` (build_point below): IntFire1 point cells mixed with a biophysical cell.
 
 mcortex node ids 0..9: Scnn1a x2, Rorb x2, Nr5a1 x2 (exc), PV1 x2, PV2 x2 (inh).
 Recurrent edges (deterministic rules, no RNG in the builder):
@@ -72,5 +74,52 @@ def build(network_dir):
     thalamus.save(output_dir=network_dir)
 
 
+def build_point(network_dir):
+    """`mpoint`: 6 nrn:IntFire1 cells (IntFire1_exc_1.json: tau 24 ms, refrac 3 ms) driven by the
+    thalamus (instantaneousExc, sign 1: weight = syn_weight * sign * nsyns), recurrent among
+    themselves (s -> s+1 mod 6, nsyns 1, w 0.3, delay 1.5) and onto `mcortex` (one Scnn1a cell,
+    exp2syn AMPA_ExcToExc basal+apical 0-150 um, nsyns 3, w 0.002, delay 2); the Scnn1a cell
+    projects back onto every point cell (instantaneousExc, nsyns 1, w 0.5, delay 1)."""
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        sys.exit('run with PYTHONHASHSEED=0 (CSV column order depends on it)')
+    os.makedirs(network_dir, exist_ok=True)
+    cortex = NetworkBuilder('mcortex')
+    name, fit, pot = CELLS[0]
+    cortex.add_nodes(N=1, cell_name=name, potential=pot, model_type='biophysical',
+                     model_template='ctdb:Biophys1.hoc', model_processing='aibs_perisomatic',
+                     dynamics_params=fit, morphology=name + '_m.swc')
+    cortex.build()
+    point = NetworkBuilder('mpoint')
+    point.add_nodes(N=6, pop_name='IF', potential='exc', model_type='point_process',
+                    model_template='nrn:IntFire1', dynamics_params='IntFire1_exc_1.json')
+    point.add_edges(source=point.nodes(), target=point.nodes(),
+                    connection_rule=lambda s, t: 1 if t.node_id == (s.node_id + 1) % 6 else 0,
+                    syn_weight=0.3, delay=1.5, dynamics_params='instantaneousExc.json')
+    point.add_edges(source=point.nodes(), target=cortex.nodes(), connection_rule=3,
+                    syn_weight=0.002, delay=2.0, target_sections=['basal', 'apical'],
+                    distance_range=[0.0, 150.0], dynamics_params='AMPA_ExcToExc.json',
+                    model_template='exp2syn')
+    point.build()
+    point.save(output_dir=network_dir)
+    cortex.add_edges(source=cortex.nodes(), target=point.nodes(), connection_rule=1,
+                     syn_weight=0.5, delay=1.0, dynamics_params='instantaneousExc.json')
+    cortex.build()
+    cortex.save(output_dir=network_dir)
+    thalamus = NetworkBuilder('mthalamus')
+    thalamus.add_nodes(N=10, pop_name='tON', potential='exc', model_type='virtual')
+    thalamus.add_edges(source={'pop_name': 'tON'}, target=point.nodes(),
+                       connection_rule=lambda s, t: 2 if (s.node_id + t.node_id) % 3 == 0 else 0,
+                       syn_weight=0.2, delay=2.0, dynamics_params='instantaneousExc.json')
+    thalamus.add_edges(source={'pop_name': 'tON'}, target=cortex.nodes(), connection_rule=5,
+                       syn_weight=0.001, delay=2.0, weight_function=None,
+                       target_sections=['basal', 'apical'], distance_range=[0.0, 150.0],
+                       dynamics_params='AMPA_ExcToExc.json', model_template='exp2syn')
+    thalamus.build()
+    thalamus.save(output_dir=network_dir)
+
+
 if __name__ == '__main__':
-    build(sys.argv[1])
+    if len(sys.argv) > 2 and sys.argv[2] == 'point':
+        build_point(sys.argv[1])
+    else:
+        build(sys.argv[1])

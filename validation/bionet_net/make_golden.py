@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """Regenerate validation/golden/bionet_net (10-cell recurrent network) with BMTK 1.2.0 + NEURON 9.0.2.
 
-usage: /opt/ref/bin/python validation/bionet_net/make_golden.py
+usage: /opt/ref/bin/python validation/bionet_net/make_golden.py [net|point]
+  net   (default) the 10-cell recurrent network -> golden/bionet_net
+  point IntFire1 point cells + one Scnn1a cell  -> golden/bionet_point
 
 Scratch: ${RALL_VALIDATION_SCRATCH:-/tmp/rall-validation}/bionet_net. Reuses ch02's make_inputs.py
 (283 thalamic spikes, seed 100) and run_bionet.py (--dump writes synapses.json from the live
@@ -24,8 +26,12 @@ REPO = os.path.normpath(os.path.join(HERE, '..', '..'))
 CH02 = os.path.join(HERE, '..', 'ch02')
 VENV = os.environ.get('REF_VENV', '/opt/ref')
 PY = os.path.join(VENV, 'bin', 'python')
-SCRATCH = os.path.join(os.environ.get('RALL_VALIDATION_SCRATCH', '/tmp/rall-validation'), 'bionet_net')
-GOLDEN = os.path.join(REPO, 'validation', 'golden', 'bionet_net')
+CASE = sys.argv[1] if len(sys.argv) > 1 else 'net'
+if CASE not in ('net', 'point'):
+    sys.exit('case must be net or point')
+NAME = 'bionet_' + CASE
+SCRATCH = os.path.join(os.environ.get('RALL_VALIDATION_SCRATCH', '/tmp/rall-validation'), NAME)
+GOLDEN = os.path.join(REPO, 'validation', 'golden', NAME)
 
 
 def env():
@@ -59,7 +65,7 @@ def main():
         shutil.rmtree(SCRATCH)
     os.makedirs(SCRATCH)
     d = SCRATCH
-    sh([PY, os.path.join(HERE, 'build_network.py'), 'network'], d, 'build.log')
+    sh([PY, os.path.join(HERE, 'build_network.py'), 'network', CASE], d, 'build.log')
     sh([PY, os.path.join(CH02, 'make_inputs.py'), 'inputs/mthalamus_spikes.h5'], d, 'inputs.log')
     with open(os.path.join(d, 'setup_env.py'), 'w') as f:
         f.write(SETUP)
@@ -93,6 +99,7 @@ def main():
     with h5py.File(os.path.join(g, 'output', 'spikes.h5'), 'r') as f:
         ts = f['spikes/mcortex/timestamps'][()]
         ids = f['spikes/mcortex/node_ids'][()]
+        other = {p: int(len(f['spikes'][p]['timestamps'])) for p in f['spikes'] if p != 'mcortex'}
     with h5py.File(os.path.join(g, 'output', 'v_report.h5'), 'r') as f:
         v = f['report/mcortex/data'][()]
         node_ids = f['report/mcortex/mapping/node_ids'][()]
@@ -100,6 +107,7 @@ def main():
     summary = {
         'n_spikes': int(len(ts)),
         'n_spikes_per_node': {str(i): int(np.sum(ids == i)) for i in range(10)},
+        'n_spikes_other_populations': other,
         'report_node_ids': [int(x) for x in node_ids],
         'n_synapses': {str(c['gid']): c['n_synapses'] for c in syn['cells']},
         'recurrent_synapses': sum(1 for c in syn['cells'] for s in c['synapses'] if not s['is_virtual_source']),
@@ -115,7 +123,7 @@ def main():
             p = os.path.join(root, fn)
             files[os.path.relpath(p, g)] = {'sha256': hashlib.sha256(open(p, 'rb').read()).hexdigest(),
                                             'bytes': os.path.getsize(p)}
-    prov = {'produced_by': 'validation/bionet_net/make_golden.py',
+    prov = {'produced_by': 'validation/bionet_net/make_golden.py ' + CASE,
             'date_utc': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
             'versions': {'bmtk': bmtk.__version__, 'neuron': neuron.__version__, 'numpy': np.__version__,
                          'h5py': h5py.__version__, 'python': platform.python_version()},

@@ -1,0 +1,19 @@
+//! validation/golden/bionet_point (BMTK 1.2.0 + NEURON 9.0.2): six nrn:IntFire1 point cells
+//! driven by the thalamus (weight = syn_weight × sign × nsyns), recurrent among themselves,
+//! projecting onto a Scnn1a cell (exp2syn, placed synapses) which projects back onto them.
+//! Criteria: spikes of both populations bit-identical (116 IntFire1 + 34 Scnn1a), soma v
+//! |Δ| ≤ 1e-6 mV, the 68 synapses on the Scnn1a cell identical.
+mod common;
+
+#[test]
+fn intfire1_point_cells_match_bmtk_neuron() {
+    let case = common::root().join("validation/golden/bionet_point");
+    common::check_dir(&case, "bionet_point", &[("v_report", 1e-6)]);
+    let out = tempfile::tempdir().unwrap();
+    common::run_case(&case.join("config.json"), out.path());
+    let ours = common::sorted_spikes(&out.path().join("spikes.h5"), "mpoint");
+    let gold = common::sorted_spikes(&case.join("output/spikes.h5"), "mpoint");
+    assert_eq!(ours.len(), gold.len(), "IntFire1 spike count");
+    assert_eq!(ours, gold, "IntFire1 spike times");
+    eprintln!("bionet_point: {} IntFire1 spikes identical", ours.len());
+}
