@@ -118,8 +118,25 @@ def build_point(network_dir):
     thalamus.save(output_dir=network_dir)
 
 
+def build_clamps(network_dir):
+    """`mcortex` = two Scnn1a cells, no edges (inputs are an IClamp CSV waveform on node 0 and an
+    SEClamp on node 1; see make_golden.py)."""
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        sys.exit('run with PYTHONHASHSEED=0 (CSV column order depends on it)')
+    os.makedirs(network_dir, exist_ok=True)
+    cortex = NetworkBuilder('mcortex')
+    name, fit, pot = CELLS[0]
+    cortex.add_nodes(N=2, cell_name=name, potential=pot, model_type='biophysical',
+                     model_template='ctdb:Biophys1.hoc', model_processing='aibs_perisomatic',
+                     dynamics_params=fit, morphology=name + '_m.swc')
+    cortex.build()
+    cortex.save(output_dir=network_dir)
+
+
 if __name__ == '__main__':
     if len(sys.argv) > 2 and sys.argv[2] == 'point':
         build_point(sys.argv[1])
+    elif len(sys.argv) > 2 and sys.argv[2] == 'clamps':
+        build_clamps(sys.argv[1])
     else:
         build(sys.argv[1])

@@ -4,6 +4,7 @@
 usage: /opt/ref/bin/python validation/bionet_net/make_golden.py [net|point]
   net   (default) the 10-cell recurrent network -> golden/bionet_net
   point IntFire1 point cells + one Scnn1a cell  -> golden/bionet_point
+  clamps two Scnn1a cells: IClamp CSV waveform (node 0), SEClamp (node 1) -> golden/bionet_clamps
 
 Scratch: ${RALL_VALIDATION_SCRATCH:-/tmp/rall-validation}/bionet_net. Reuses ch02's make_inputs.py
 (283 thalamic spikes, seed 100) and run_bionet.py (--dump writes synapses.json from the live
@@ -27,8 +28,8 @@ CH02 = os.path.join(HERE, '..', 'ch02')
 VENV = os.environ.get('REF_VENV', '/opt/ref')
 PY = os.path.join(VENV, 'bin', 'python')
 CASE = sys.argv[1] if len(sys.argv) > 1 else 'net'
-if CASE not in ('net', 'point'):
-    sys.exit('case must be net or point')
+if CASE not in ('net', 'point', 'clamps'):
+    sys.exit('case must be net, point or clamps')
 NAME = 'bionet_' + CASE
 SCRATCH = os.path.join(os.environ.get('RALL_VALIDATION_SCRATCH', '/tmp/rall-validation'), NAME)
 GOLDEN = os.path.join(REPO, 'validation', 'golden', NAME)
@@ -60,15 +61,40 @@ build_env_bionet(base_dir=base, network_dir=os.path.join(base, 'network'), tstop
 """
 
 
+SETUP_CLAMPS = """
+import json, os
+from bmtk.utils.sim_setup import build_env_bionet
+base = os.path.abspath('.')
+build_env_bionet(base_dir=base, network_dir=os.path.join(base, 'network'), tstop=700.0, dt=0.1,
+                 report_vars=['v'], include_examples=True, compile_mechanisms=True,
+                 config_file='config.json')
+os.makedirs('inputs', exist_ok=True)
+with open('inputs/waveform.csv', 'w') as f:
+    f.write('timestamps amps\\n100.0 0.25\\n200.0 0.4\\n300.0 0.15\\n400.0 0.0\\n')
+with open('simulation_config.json') as f:
+    sim = json.load(f)
+sim['inputs'] = {
+    'wave': {'input_type': 'csv', 'module': 'IClamp', 'file': '$BASE_DIR/inputs/waveform.csv',
+             'node_set': {'population': 'mcortex', 'node_id': [0]}},
+    'vclamp': {'input_type': 'voltage_clamp', 'module': 'SEClamp', 'amp': -50.0, 'delay': 200.0,
+               'duration': 300.0, 'resistance': 0.01,
+               'node_set': {'population': 'mcortex', 'node_id': [1]}},
+}
+with open('simulation_config.json', 'w') as f:
+    json.dump(sim, f, indent=2)
+"""
+
+
 def main():
     if os.path.exists(SCRATCH):
         shutil.rmtree(SCRATCH)
     os.makedirs(SCRATCH)
     d = SCRATCH
     sh([PY, os.path.join(HERE, 'build_network.py'), 'network', CASE], d, 'build.log')
-    sh([PY, os.path.join(CH02, 'make_inputs.py'), 'inputs/mthalamus_spikes.h5'], d, 'inputs.log')
+    if CASE != 'clamps':
+        sh([PY, os.path.join(CH02, 'make_inputs.py'), 'inputs/mthalamus_spikes.h5'], d, 'inputs.log')
     with open(os.path.join(d, 'setup_env.py'), 'w') as f:
-        f.write(SETUP)
+        f.write(SETUP_CLAMPS if CASE == 'clamps' else SETUP)
     sh([PY, 'setup_env.py'], d, 'setup_env.log')
     sh([PY, os.path.join(CH02, 'run_bionet.py'), 'config.json', '--dump', os.path.join(d, 'dump')], d, 'run.log')
 
@@ -80,7 +106,8 @@ def main():
         if fn.endswith('.h5') or fn.endswith('.csv'):
             shutil.copy2(os.path.join(d, 'network', fn), os.path.join(g, 'network', fn))
     os.makedirs(os.path.join(g, 'inputs'))
-    shutil.copy2(os.path.join(d, 'inputs', 'mthalamus_spikes.h5'), os.path.join(g, 'inputs'))
+    for fn in sorted(os.listdir(os.path.join(d, 'inputs'))):
+        shutil.copy2(os.path.join(d, 'inputs', fn), os.path.join(g, 'inputs'))
     for fn in ['simulation_config.json', 'node_sets.json']:
         shutil.copy2(os.path.join(d, fn), os.path.join(g, fn))
     cc = json.load(open(os.path.join(d, 'circuit_config.json')))
@@ -97,8 +124,8 @@ def main():
     shutil.copy2(os.path.join(d, 'dump', 'synapses.json'), os.path.join(g, 'expected', 'synapses.json'))
 
     with h5py.File(os.path.join(g, 'output', 'spikes.h5'), 'r') as f:
-        ts = f['spikes/mcortex/timestamps'][()]
-        ids = f['spikes/mcortex/node_ids'][()]
+        ts = f['spikes/mcortex/timestamps'][()] if 'mcortex' in f['spikes'] else np.zeros(0)
+        ids = f['spikes/mcortex/node_ids'][()] if 'mcortex' in f['spikes'] else np.zeros(0)
         other = {p: int(len(f['spikes'][p]['timestamps'])) for p in f['spikes'] if p != 'mcortex'}
     with h5py.File(os.path.join(g, 'output', 'v_report.h5'), 'r') as f:
         v = f['report/mcortex/data'][()]

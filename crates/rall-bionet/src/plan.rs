@@ -390,15 +390,22 @@ impl Plan {
                         }
                     }
                     if let Some(f) = inp.params.get("file").and_then(Value::as_str) {
-                        let p = cfg.config_dir.join(f);
+                        let p = cfg.working_dir.join(f);
                         must_exist("current clamp file", &p, || {
                             format!("input '{}'", inp.name)
                         })?;
                     }
                 }
+                (_, "SEClamp") => {
+                    for k in ["amp", "delay", "duration"] {
+                        if !inp.params.get(k).is_some_and(Value::is_number) {
+                            return Err(ierr(format!("SEClamp needs a numeric '{k}'")));
+                        }
+                    }
+                }
                 (t, m) => {
                     return Err(ierr(format!(
-                        "Can not parse input format {m} (input_type {t}); Rall runs spikes (sonata, h5, csv, nwb) and IClamp"
+                        "Can not parse input format {m} (input_type {t}); Rall runs spikes (sonata, h5, csv, nwb), IClamp and SEClamp"
                     )))
                 }
             }

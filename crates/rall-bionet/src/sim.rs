@@ -633,35 +633,12 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 };
                 connect(fi, pi, Some((&st, &spop, &inp.name)), &mut b, &mut built)?;
             }
-        } else if inp.module == "IClamp" {
+        } else if inp.module == "IClamp" || inp.module == "SEClamp" {
             let ierr = |detail: String| BionetError::Input {
                 name: inp.name.clone(),
                 detail,
             };
-            let list = |k: &str| -> Result<Vec<f64>> {
-                match inp.params.get(k) {
-                    Some(Value::Number(n)) => Ok(vec![n.as_f64().unwrap_or(f64::NAN)]),
-                    Some(Value::Array(a)) => a
-                        .iter()
-                        .map(|v| {
-                            v.as_f64()
-                                .ok_or_else(|| ierr(format!("'{k}' must hold numbers")))
-                        })
-                        .collect(),
-                    _ => Err(ierr(format!("'{k}' must be a number or a list of numbers"))),
-                }
-            };
-            if inp.params.contains_key("file") {
-                return Err(ierr(
-                    "IClamp from a waveform file is not supported yet".into(),
-                ));
-            }
-            let (amp, del, dur) = (list("amp")?, list("delay")?, list("duration")?);
-            if amp.len() != del.len() || amp.len() != dur.len() {
-                return Err(ierr(
-                    "amp, delay and duration lists differ in length".into(),
-                ));
-            }
+            let specs = clamp_specs(plan, inp, dt, cfg.run.nsteps()).map_err(ierr)?;
             let sec_name = inp
                 .params
                 .get("section_name")
@@ -678,7 +655,10 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 .get("section_dist")
                 .and_then(Value::as_f64)
                 .unwrap_or(0.5);
-            let iclamp = plan.mechs.get("IClamp", &format!("input '{}'", inp.name))?;
+            let mut mechs_of: Vec<MechType> = Vec::new();
+            for s in &specs {
+                mechs_of.push(plan.mechs.get(s.mech, &format!("input '{}'", inp.name))?);
+            }
             for (pop, ids) in sel {
                 for &nid in ids {
                     let gid = plan.circuit.gid(pop, nid).expect("selected node");
@@ -689,16 +669,14 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                         let sec = m
                             .find(&format!("{sec_name}[{sec_index}]"))
                             .map_err(|e| ierr(format!("cell gid {gid}: {e}")))?;
-                        for k in 0..amp.len() {
+                        for (s, ty) in specs.iter().zip(&mechs_of) {
                             let p = b
-                                .add_point(
-                                    *id,
-                                    sec,
-                                    sec_x,
-                                    &iclamp,
-                                    &[("del", del[k]), ("dur", dur[k]), ("amp", amp[k])],
-                                )
+                                .add_point(*id, sec, sec_x, ty, &s.values)
                                 .map_err(BionetError::Build)?;
+                            if let Some((var, pdt, vals)) = &s.play {
+                                b.add_play(p, var, *pdt, vals.clone())
+                                    .map_err(BionetError::Build)?;
+                            }
                             clamps.push(p);
                         }
                     }
@@ -975,6 +953,174 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
         seconds,
         output_dir: out_dir,
     })
+}
+
+/// One clamp to attach to each selected cell.
+struct ClampSpec {
+    mech: &'static str,
+    values: Vec<(&'static str, f64)>,
+    /// `Vector.play(&clamp.var, dt)` values.
+    play: Option<(&'static str, f64, Vec<f64>)>,
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a.abs()
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// The clamps of an `IClamp` (scalars, lists, or a CSV waveform `file`) or `SEClamp` input,
+/// as BioNet's modules create them.
+fn clamp_specs(
+    plan: &Plan,
+    inp: &rall_sonata::config::InputSpec,
+    dt: f64,
+    nsteps: u64,
+) -> std::result::Result<Vec<ClampSpec>, String> {
+    let p = &inp.params;
+    let num = |k: &str| -> std::result::Result<f64, String> {
+        p.get(k)
+            .and_then(Value::as_f64)
+            .ok_or_else(|| format!("{} needs a numeric '{k}'", inp.module))
+    };
+    if inp.module == "SEClamp" {
+        let (amp, delay, duration) = (num("amp")?, num("delay")?, num("duration")?);
+        let rs = p.get("resistance").and_then(Value::as_f64).unwrap_or(1.0);
+        // BioNet sets rs after every step k (k = 0, 1, …, after fadvance k+1): `resistance`
+        // when delay <= dt*k <= delay+duration, else 1e21; the first step runs with the
+        // clamp's default rs (1 MΩ). `vc` is recomputed by SEClamp itself every step.
+        let mut play = Vec::with_capacity(nsteps as usize + 1);
+        play.push(1.0);
+        for k in 0..nsteps {
+            let t = dt * k as f64;
+            play.push(if delay <= t && t <= delay + duration {
+                rs
+            } else {
+                10.0e20
+            });
+        }
+        return Ok(vec![ClampSpec {
+            mech: "SEClamp",
+            values: vec![
+                ("dur1", delay),
+                ("dur2", duration),
+                ("dur3", 0.0),
+                ("amp1", 0.0),
+                ("amp2", amp),
+                ("amp3", 0.0),
+            ],
+            play: Some(("rs", dt, play)),
+        }]);
+    }
+    if let Some(f) = p.get("file").and_then(Value::as_str) {
+        let path = plan.cfg.working_dir.join(f);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let sep = p.get("separator").and_then(Value::as_str).unwrap_or(" ");
+        let split = |l: &str| -> Vec<String> {
+            if sep == " " {
+                l.split_whitespace().map(str::to_string).collect()
+            } else {
+                l.split(sep).map(|x| x.trim().to_string()).collect()
+            }
+        };
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let header = split(lines.next().unwrap_or_default());
+        let tcol = p
+            .get("timestamps_column")
+            .and_then(Value::as_str)
+            .unwrap_or("timestamps");
+        let acol = p
+            .get("amplitudes_column")
+            .and_then(Value::as_str)
+            .unwrap_or("amps");
+        let col = |c: &str| {
+            header
+                .iter()
+                .position(|h| h == c)
+                .ok_or_else(|| format!("{}: no column '{c}'", path.display()))
+        };
+        let (ti, ai) = (col(tcol)?, col(acol)?);
+        let (mut ts, mut amps) = (Vec::new(), Vec::new());
+        for (n, l) in lines.enumerate() {
+            let cells = split(l);
+            let get = |i: usize| -> std::result::Result<f64, String> {
+                cells
+                    .get(i)
+                    .and_then(|x| x.parse().ok())
+                    .ok_or_else(|| format!("{} line {}: not a number", path.display(), n + 2))
+            };
+            ts.push(get(ti)?);
+            amps.push(get(ai)?);
+        }
+        if ts.len() < 2 {
+            return Err(format!("{}: needs two or more rows", path.display()));
+        }
+        let mut diffs: Vec<f64> = ts.windows(2).map(|w| w[1] - w[0]).collect();
+        diffs.sort_by(f64::total_cmp);
+        let mut idt = diffs[0];
+        let mut istart = ts[0];
+        if istart < 0.0 {
+            return Err(format!("{}: negative onset {istart}", path.display()));
+        }
+        if istart > 0.0 {
+            if istart - idt == 0.0 {
+                amps.insert(0, 0.0);
+                ts.insert(0, 0.0);
+            } else {
+                let g = gcd(idt as i64, istart as i64);
+                if g <= 0 {
+                    return Err(format!(
+                        "{}: onset {istart} is not on the {idt} ms grid",
+                        path.display()
+                    ));
+                }
+                let rep = (idt as i64 / g) as usize;
+                let mut a = vec![0.0; (istart as i64 / g) as usize];
+                for &x in &amps {
+                    a.extend(std::iter::repeat_n(x, rep));
+                }
+                amps = a;
+                ts.insert(0, 0.0);
+                idt = g as f64;
+            }
+            istart = 0.0;
+        }
+        let last = *ts.last().expect("two or more rows");
+        let istop = if *amps.last().expect("rows") != 0.0 {
+            last + idt
+        } else {
+            last
+        };
+        return Ok(vec![ClampSpec {
+            mech: "IClamp",
+            values: vec![("del", istart), ("dur", istop)],
+            play: Some(("amp", idt, amps)),
+        }]);
+    }
+    let list = |k: &str| -> std::result::Result<Vec<f64>, String> {
+        match p.get(k) {
+            Some(Value::Number(n)) => Ok(vec![n.as_f64().unwrap_or(f64::NAN)]),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| v.as_f64().ok_or_else(|| format!("'{k}' must hold numbers")))
+                .collect(),
+            _ => Err(format!("'{k}' must be a number or a list of numbers")),
+        }
+    };
+    let (amp, del, dur) = (list("amp")?, list("delay")?, list("duration")?);
+    if amp.len() != del.len() || amp.len() != dur.len() {
+        return Err("amp, delay and duration lists differ in length".into());
+    }
+    Ok((0..amp.len())
+        .map(|k| ClampSpec {
+            mech: "IClamp",
+            values: vec![("del", del[k]), ("dur", dur[k]), ("amp", amp[k])],
+            play: None,
+        })
+        .collect())
 }
 
 fn cache_key(k: &CellKind) -> (PathBuf, Option<PathBuf>, Vec<String>) {
