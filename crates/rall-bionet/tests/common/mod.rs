@@ -151,3 +151,42 @@ pub fn check_dir(case: &Path, name: &str, reports: &[(&str, f64)]) {
         devs.join(", ")
     );
 }
+
+/// A copy of the ch02 fixture (no outputs) with `tstop` ms, in a temp dir.
+pub fn fixture(tstop: f64) -> tempfile::TempDir {
+    let src = root().join("validation/golden/ch02");
+    let dir = tempfile::tempdir().unwrap();
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let p = e.path();
+            let name = e.file_name();
+            if name == "output" || name == "expected" {
+                continue;
+            }
+            if p.is_dir() {
+                copy(&p, &to.join(&name));
+            } else {
+                std::fs::copy(&p, to.join(&name)).unwrap();
+            }
+        }
+    }
+    copy(&src, dir.path());
+    edit_json(&dir.path().join("simulation_config.json"), |v| {
+        v["run"]["tstop"] = tstop.into();
+    });
+    dir
+}
+
+pub fn edit_json(p: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    f(&mut v);
+    std::fs::write(p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+pub fn edit_text(p: &Path, from: &str, to: &str) {
+    let t = std::fs::read_to_string(p).unwrap();
+    assert!(t.contains(from), "{} lacks {from}", p.display());
+    std::fs::write(p, t.replace(from, to)).unwrap();
+}
