@@ -164,22 +164,40 @@ fn parse_list(s: &str) -> Vec<String> {
 /// A built cell of the group.
 enum Built {
     Bio {
+        group: usize,
         id: CellId,
         table: std::sync::Arc<Vec<SegRow>>,
         morph_all: Vec<SecId>,
         soma: SecId,
         placer: Box<Placer>,
     },
-    Point(PointId),
+    Point(usize, PointId),
     Virtual,
+}
+
+/// Where a connection's events come from, seen from the target's group.
+#[derive(Clone, Copy)]
+enum Src {
+    Local(SourceId),
+    Remote(u64),
+}
+
+impl Src {
+    fn connect(self, b: &mut GroupBuilder, target: PointId, w: f64, delay: f64) -> Result<()> {
+        match self {
+            Src::Local(s) => b.add_netcon(s, Some(target), vec![w], delay).map(|_| ()),
+            Src::Remote(gid) => b.add_remote_netcon(gid, Some(target), vec![w], delay),
+        }
+        .map_err(BionetError::Build)
+    }
 }
 
 struct Report {
     name: String,
     path: PathBuf,
     variable: String,
-    /// (population, probes in column order)
-    pops: Vec<(String, Vec<usize>)>,
+    /// (population, (group, probe) in column order)
+    pops: Vec<(String, Vec<(usize, usize)>)>,
     mappings: Vec<(String, ReportMapping)>,
     writer: Option<ReportWriter>,
     /// First sampled step index (BMTK's tstep, 0 = after the first fadvance).
@@ -274,20 +292,31 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     let celsius = cfg.conditions.celsius.unwrap_or(6.3);
     let v_init = cfg.conditions.v_init.unwrap_or(-65.0);
     let threshold = cfg.run.spike_threshold;
-    let mut b = GroupBuilder::new();
+    // cells are dealt round-robin (gid order) to groups stepped on separate threads; spikes
+    // between groups go through gid exchange every min-delay (results do not depend on it)
+    let n_real = plan
+        .cells
+        .iter()
+        .filter(|c| !matches!(c.kind, CellKind::Virtual))
+        .count();
+    let n_groups = opts
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, n_real.max(1));
+    let mut bs: Vec<GroupBuilder> = (0..n_groups).map(|_| GroupBuilder::new()).collect();
+    let mut next_group = 0usize;
     let intfire = plan.mechs.get("IntFire1", "point_process cells")?;
     let vecstim = plan.mechs.get("VecStim", "virtual cells")?;
 
     // ---- cells
     log.info(obs, "Building cells.");
     let mut built: Vec<Built> = Vec::with_capacity(plan.cells.len());
-    let mut sources: HashMap<u64, SourceId> = HashMap::new();
-    let mut source_gid: HashMap<usize, u64> = HashMap::new();
+    let mut sources: HashMap<u64, (usize, SourceId)> = HashMap::new();
+    let mut source_gid: HashMap<(usize, usize), u64> = HashMap::new();
     let mut cache: HashMap<
         (PathBuf, Option<PathBuf>, Vec<String>),
         (BioCell, std::sync::Arc<Vec<SegRow>>),
     > = HashMap::new();
-    let mut cell_start: Vec<(usize, u64)> = Vec::new();
     for c in &plan.cells {
         let cerr = |source| BionetError::Cable {
             gid: c.gid,
@@ -298,13 +327,16 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
         match &c.kind {
             CellKind::Virtual => built.push(Built::Virtual),
             CellKind::IntFire1 { tau, refrac } => {
+                let gi = next_group % n_groups;
+                next_group += 1;
+                let b = &mut bs[gi];
                 let p = b
                     .add_artificial(&intfire, &[("tau", *tau), ("refrac", *refrac)], None)
                     .map_err(cerr)?;
                 let s = b.add_point_source(p, Some(c.gid)).map_err(cerr)?;
-                sources.insert(c.gid, s);
-                source_gid.insert(s.0, c.gid);
-                built.push(Built::Point(p));
+                sources.insert(c.gid, (gi, s));
+                source_gid.insert((gi, s.0), c.gid);
+                built.push(Built::Point(gi, p));
             }
             CellKind::Biophysical {
                 morphology,
@@ -331,16 +363,18 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                     Some((p, _)) => format!("fit file {}", p.display()),
                     None => format!("cell gid {}", c.gid),
                 };
-                let id = add_to_builder(&mut b, bc, &plan.mechs, &fit_name)?;
+                let gi = next_group % n_groups;
+                next_group += 1;
+                let b = &mut bs[gi];
+                let id = add_to_builder(b, bc, &plan.mechs, &fit_name)?;
                 let soma = bc.morph.find("soma[0]").map_err(cerr)?;
                 let s = b
                     .add_threshold_source(id, soma, 0.5, threshold, Some(c.gid))
                     .map_err(cerr)?;
-                let first = b.node(id, bc.morph.all[0], 0.0).map_err(cerr)?;
-                cell_start.push((first, c.gid));
-                sources.insert(c.gid, s);
-                source_gid.insert(s.0, c.gid);
+                sources.insert(c.gid, (gi, s));
+                source_gid.insert((gi, s.0), c.gid);
                 built.push(Built::Bio {
+                    group: gi,
                     id,
                     table: table.clone(),
                     morph_all: bc.morph.all.clone(),
@@ -353,7 +387,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
 
     // ---- connections
     let mut synapses: Vec<SynapseRecord> = Vec::new();
-    let mut vecstims: HashMap<(String, u64), SourceId> = HashMap::new();
+    let mut vecstims: HashMap<(usize, String, u64), SourceId> = HashMap::new();
     let all_virtual = |pop: &str| {
         plan.circuit
             .model_types(pop)
@@ -366,7 +400,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     let mut connect = |fi: usize,
                        pi: usize,
                        trains: Option<(&SpikeTrains, &str, &str)>,
-                       b: &mut GroupBuilder,
+                       bs: &mut Vec<GroupBuilder>,
                        built: &mut Vec<Built>|
      -> Result<()> {
         let ef = &plan.circuit.edges[fi];
@@ -395,11 +429,20 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                     detail,
                 };
                 let snode = p.source_node_id[row];
-                let src: SourceId = match trains {
+                let tg = match &built[ci] {
+                    Built::Bio { group, .. } | Built::Point(group, _) => *group,
+                    Built::Virtual => {
+                        return Err(eerr(format!(
+                            "target gid {tgid} is a virtual cell; virtual cells take no input"
+                        )))
+                    }
+                };
+                // Local(source) or Remote(source gid) for another group's cell
+                let src: Src = match trains {
                     Some((st, spop, iname)) => {
-                        let key = (p.source_population.clone(), snode);
+                        let key = (tg, p.source_population.clone(), snode);
                         match vecstims.get(&key) {
-                            Some(s) => *s,
+                            Some(s) => Src::Local(*s),
                             None => {
                                 let mut t =
                                     st.get_times(snode, Some(spop), None).unwrap_or_default();
@@ -412,12 +455,14 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                                     });
                                 }
                                 t.sort_by(f64::total_cmp);
-                                let v = b
+                                let v = bs[tg]
                                     .add_artificial(&vecstim, &[], Some(t))
                                     .map_err(BionetError::Build)?;
-                                let s = b.add_point_source(v, None).map_err(BionetError::Build)?;
+                                let s = bs[tg]
+                                    .add_point_source(v, None)
+                                    .map_err(BionetError::Build)?;
                                 vecstims.insert(key, s);
-                                s
+                                Src::Local(s)
                             }
                         }
                     }
@@ -427,7 +472,8 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                             .gid(&p.source_population, snode)
                             .expect("checked by Circuit::load");
                         match sources.get(&sgid) {
-                            Some(s) => *s,
+                            Some(&(sg, s)) if sg == tg => Src::Local(s),
+                            Some(_) => Src::Remote(sgid),
                             None => continue, // virtual source in a mixed population: skipped
                         }
                     }
@@ -484,13 +530,12 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                             "target gid {tgid} is a virtual cell; virtual cells take no input"
                         )))
                     }
-                    Built::Point(pt) => {
+                    Built::Point(_, pt) => {
                         let mut w = weight;
                         if p.group_has(row, "nsyns") {
                             w *= model.sign.unwrap_or(1.0) * p.nsyns(row) as f64;
                         }
-                        b.add_netcon(src, Some(*pt), vec![w], delay)
-                            .map_err(BionetError::Build)?;
+                        src.connect(&mut bs[tg], *pt, w, delay)?;
                         synapses.push(rec(-1, 0.5, w));
                     }
                     Built::Bio {
@@ -571,11 +616,10 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                         let params: Vec<(&str, f64)> =
                             model.params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
                         for (sidx, x) in locs {
-                            let pt = b
+                            let pt = bs[tg]
                                 .add_point(*id, morph_all[sidx], x, &mech, &params)
                                 .map_err(BionetError::Build)?;
-                            b.add_netcon(src, Some(pt), vec![weight], delay)
-                                .map_err(BionetError::Build)?;
+                            src.connect(&mut bs[tg], pt, weight, delay)?;
                             synapses.push(rec(sidx as i64, x, weight));
                         }
                     }
@@ -595,7 +639,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     for &(fi, pi) in &pops {
         let p = &plan.circuit.edges[fi].populations[pi];
         if !all_virtual(&p.source_population) {
-            connect(fi, pi, None, &mut b, &mut built)?;
+            connect(fi, pi, None, &mut bs, &mut built)?;
         }
     }
 
@@ -631,7 +675,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                         .map_err(ierr)?,
                     _ => SpikeTrains::from_sonata(path, Some(&spop)).map_err(ierr)?,
                 };
-                connect(fi, pi, Some((&st, &spop, &inp.name)), &mut b, &mut built)?;
+                connect(fi, pi, Some((&st, &spop, &inp.name)), &mut bs, &mut built)?;
             }
         } else if inp.module == "IClamp" || inp.module == "SEClamp" {
             let ierr = |detail: String| BionetError::Input {
@@ -663,7 +707,8 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 for &nid in ids {
                     let gid = plan.circuit.gid(pop, nid).expect("selected node");
                     let ci = plan.by_gid[&gid];
-                    if let Built::Bio { id, .. } = &built[ci] {
+                    if let Built::Bio { id, group, .. } = &built[ci] {
+                        let b = &mut bs[*group];
                         let key = cache_key(&plan.cells[ci].kind);
                         let m = &cache[&key].0.morph;
                         let sec = m
@@ -774,6 +819,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 let gid = plan.circuit.gid(&pop, nid).expect("selected node");
                 let ci = plan.by_gid[&gid];
                 let Built::Bio {
+                    group,
                     id,
                     soma,
                     table,
@@ -793,7 +839,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 };
                 for (k, sec, x, ty) in locs {
                     let spec = probe_for(&var, *id, sec, x, &ions).map_err(rerr)?;
-                    probes.push(b.add_probe(spec));
+                    probes.push((*group, bs[*group].add_probe(spec)));
                     mapping.element_ids.push(k as u64);
                     mapping.element_pos.push(x);
                     seg_types.push(i64::from(ty));
@@ -818,7 +864,24 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     }
 
     // ---- build and run
-    let mut g = b.build(dt, celsius).map_err(BionetError::Build)?;
+    let mut groups = Vec::with_capacity(n_groups);
+    for b in bs {
+        groups.push(b.build(dt, celsius).map_err(BionetError::Build)?);
+    }
+    // node -> gid per group, to name the cell of a blow-up
+    let mut owner: Vec<Vec<Option<u64>>> = groups.iter().map(|g| vec![None; g.n_nodes()]).collect();
+    for (ci, bt) in built.iter().enumerate() {
+        if let Built::Bio { group, id, .. } = bt {
+            for n in groups[*group]
+                .segment_nodes(*id)
+                .map_err(BionetError::Build)?
+            {
+                owner[*group][n] = Some(plan.cells[ci].gid);
+            }
+        }
+    }
+    let mut net = rall_cable::Network { groups };
+    let threads = n_groups;
     let block = cfg
         .run
         .nsteps_block
@@ -850,36 +913,55 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     log.info(obs, "Starting timestep: 0 at t_sim: 0.000 ms");
     log.info(obs, &format!("Block save every {block} steps"));
     let started = Instant::now();
-    cell_start.sort_unstable();
     let result: Result<()> = (|| {
-        g.finitialize(v_init)
-            .map_err(|source| BionetError::Run { t: 0.0, source })?;
-        for step in 1..=nsteps {
-            g.fadvance()
-                .map_err(|source| BionetError::Run { t: g.t, source })?;
-            if let Some(bad) = g.v.iter().position(|x| !x.is_finite()) {
-                let gid = cell_start
-                    .iter()
-                    .rev()
-                    .find(|(s, _)| *s <= bad)
-                    .map(|x| x.1);
-                let who = match gid.and_then(|gid| plan.by_gid.get(&gid)) {
-                    Some(&ci) => format!(
-                        "cell gid {} ({} node {})",
-                        plan.cells[ci].gid, plan.cells[ci].population, plan.cells[ci].node_id
-                    ),
-                    None => "a cell".into(),
-                };
-                return Err(BionetError::Numerical {
-                    t: g.t,
-                    detail: format!(
-                        "membrane potential of {who} became {} at step {step} (numerical blow-up: dt = {dt} ms too large, or an input too strong)",
-                        g.v[bad]
-                    ),
-                });
+        for g in &mut net.groups {
+            g.finitialize(v_init)
+                .map_err(|source| BionetError::Run { t: 0.0, source })?;
+        }
+        let mut step = 0u64;
+        while step < nsteps {
+            // one step at a time with a single group; with several, up to 100 steps between
+            // checks (the groups exchange spikes every min-delay inside)
+            let next_block = (step / block + 1) * block;
+            let chunk = if net.groups.len() == 1 {
+                1
+            } else {
+                100.min(next_block.min(nsteps) - step)
+            };
+            if net.groups.len() == 1 {
+                let g = &mut net.groups[0];
+                g.fadvance()
+                    .map_err(|source| BionetError::Run { t: g.t, source })?;
+            } else {
+                let t = net.groups[0].t;
+                net.run_threads(chunk, threads)
+                    .map_err(|source| BionetError::Run { t, source })?;
+            }
+            step += chunk;
+            for (gi, g) in net.groups.iter().enumerate() {
+                if let Some(first) = g.v.iter().position(|x| !x.is_finite()) {
+                    // name the cell of the first non-finite segment node (end nodes have no owner)
+                    let bad = (first..g.v.len())
+                        .find(|&n| !g.v[n].is_finite() && owner[gi][n].is_some())
+                        .unwrap_or(first);
+                    let who = match owner[gi][bad].and_then(|gid| plan.by_gid.get(&gid)) {
+                        Some(&ci) => format!(
+                            "cell gid {} ({} node {})",
+                            plan.cells[ci].gid, plan.cells[ci].population, plan.cells[ci].node_id
+                        ),
+                        None => "a cell".into(),
+                    };
+                    return Err(BionetError::Numerical {
+                        t: g.t,
+                        detail: format!(
+                            "membrane potential of {who} became {} at step {step} (numerical blow-up: dt = {dt} ms too large, or an input too strong)",
+                            g.v[bad]
+                        ),
+                    });
+                }
             }
             if step % block == 0 || step == nsteps {
-                flush_reports(&mut reports, &g, step)?;
+                flush_reports(&mut reports, &net.groups, step)?;
                 log.info(
                     obs,
                     &format!("    step:{step} t_sim:{:.2} ms", step as f64 * dt),
@@ -894,8 +976,8 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     let seconds = started.elapsed().as_secs_f64();
 
     // ---- outputs (also after a failure: everything so far stays readable)
-    let steps_done = g.steps();
-    let flushed = flush_reports(&mut reports, &g, steps_done);
+    let steps_done = net.groups.iter().map(|g| g.steps()).min().unwrap_or(0);
+    let flushed = flush_reports(&mut reports, &net.groups, steps_done);
     for rep in &mut reports {
         if let Some(w) = rep.writer.take() {
             w.finish().map_err(|e| BionetError::Report {
@@ -904,11 +986,20 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
             })?;
         }
     }
+    let mut recorded: Vec<(f64, u64)> = Vec::new();
+    for (gi, g) in net.groups.iter().enumerate() {
+        for &(t, s) in &g.spikes {
+            if let Some(&gid) = source_gid.get(&(gi, s)) {
+                recorded.push((t, gid));
+            }
+        }
+    }
+    recorded.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut spikes = Vec::new();
     let mut table: Vec<SpikePopulation> = Vec::new();
-    for &(t, s) in &g.spikes {
-        if let Some(gid) = source_gid.get(&s) {
-            let c = &plan.cells[plan.by_gid[gid]];
+    for &(t, gid) in &recorded {
+        {
+            let c = &plan.cells[plan.by_gid[&gid]];
             spikes.push((c.population.clone(), c.node_id, t));
             let k = match table.iter().position(|p| p.name == c.population) {
                 Some(k) => k,
@@ -1140,7 +1231,11 @@ fn cache_key(k: &CellKind) -> (PathBuf, Option<PathBuf>, Vec<String>) {
 
 /// Writes the report rows available after `steps` steps: row k is the sample after fadvance
 /// number `start_step + k·stride + 1` (trace index `start_step + k·stride + 1`).
-fn flush_reports(reports: &mut [Report], g: &rall_cable::CellGroup, steps: u64) -> Result<()> {
+fn flush_reports(
+    reports: &mut [Report],
+    groups: &[rall_cable::CellGroup],
+    steps: u64,
+) -> Result<()> {
     for rep in reports.iter_mut() {
         let Some(w) = rep.writer.as_mut() else {
             continue;
@@ -1155,7 +1250,7 @@ fn flush_reports(reports: &mut [Report], g: &rall_cable::CellGroup, steps: u64) 
             let ti = (rep.start_step + k * rep.stride + 1) as usize;
             for (pi, (_, probes)) in rep.pops.iter().enumerate() {
                 row.clear();
-                row.extend(probes.iter().map(|&p| g.trace(p)[ti]));
+                row.extend(probes.iter().map(|&(gi, p)| groups[gi].trace(p)[ti]));
                 w.push_row(pi, &row).map_err(|e| BionetError::Report {
                     name: rep.name.clone(),
                     detail: e.to_string(),

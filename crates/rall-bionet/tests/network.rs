@@ -15,3 +15,40 @@ fn recurrent_network_matches_bmtk_neuron() {
         &[("v_report", 1e-6)],
     );
 }
+
+/// `--threads N`: cells are dealt to N groups stepped on N threads, exchanging spikes every
+/// min-delay; spikes, reports and synapses must be bit-identical for every N (and to NEURON).
+#[test]
+fn results_do_not_depend_on_thread_count() {
+    let case = common::root().join("validation/golden/bionet_net");
+    let mut first: Option<(Vec<f64>, Vec<f64>, usize)> = None;
+    for n in [1usize, 2, 3, 7] {
+        let out = tempfile::tempdir().unwrap();
+        let (sum, _) = common::run_case_threads(&case.join("config.json"), out.path(), Some(n));
+        let spikes = common::sorted_spikes(&out.path().join("spikes.h5"), "mcortex");
+        let rep = rall_sonata::ReportReader::open(out.path().join("v_report.h5")).unwrap();
+        let rows = rep.rows("mcortex", 0, 10_000).unwrap();
+        let (dv, _) = common::report_dev(
+            &out.path().join("v_report.h5"),
+            &case.join("output/v_report.h5"),
+            "mcortex",
+        );
+        assert!(dv <= 1e-6, "threads {n}: v differs from NEURON by {dv:e}");
+        let cur = (spikes, rows, sum.synapses.len());
+        match &first {
+            None => first = Some(cur),
+            Some(f) => {
+                assert_eq!(f.0, cur.0, "threads {n}: spikes differ from threads 1");
+                assert!(
+                    f.1 == cur.1,
+                    "threads {n}: v report not bit-identical to threads 1"
+                );
+                assert_eq!(f.2, cur.2);
+            }
+        }
+        eprintln!(
+            "threads {n}: {} spikes, v max |Δ| vs NEURON {dv:e}",
+            first.as_ref().unwrap().0.len()
+        );
+    }
+}

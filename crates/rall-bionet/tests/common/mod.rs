@@ -36,11 +36,20 @@ impl Observer for Collect {
 }
 
 pub fn run_case(config: &Path, out: &Path) -> (RunSummary, Vec<String>) {
+    run_case_threads(config, out, None)
+}
+
+pub fn run_case_threads(
+    config: &Path,
+    out: &Path,
+    threads: Option<usize>,
+) -> (RunSummary, Vec<String>) {
     let opts = RunOptions {
         plan: PlanOptions {
             mechanisms_dir: Some(modfiles()),
             output_dir: Some(out.to_path_buf()),
         },
+        threads,
         ..Default::default()
     };
     let mut obs = Collect(Vec::new());
