@@ -960,14 +960,14 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                     });
                 }
             }
-            if step % block == 0 || step == nsteps {
+            if step.is_multiple_of(block) || step == nsteps {
                 flush_reports(&mut reports, &net.groups, step)?;
                 log.info(
                     obs,
                     &format!("    step:{step} t_sim:{:.2} ms", step as f64 * dt),
                 );
             }
-            if step % 100 == 0 || step == nsteps {
+            if step.is_multiple_of(100) || step == nsteps {
                 obs.progress(step, nsteps);
             }
         }
