@@ -133,8 +133,26 @@ def build_clamps(network_dir):
     cortex.save(output_dir=network_dir)
 
 
+def build_allactive(network_dir):
+    """`mcortex` = two cells with the all-active fit 318331342_fit.json and
+    model_processing aibs_allactive: node 0 on the Scnn1a morphology, node 1 on Rorb (the fit's
+    own cell is not among BMTK's free morphologies). IClamp input (make_golden.py)."""
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        sys.exit('run with PYTHONHASHSEED=0 (CSV column order depends on it)')
+    os.makedirs(network_dir, exist_ok=True)
+    cortex = NetworkBuilder('mcortex')
+    for name in ['Scnn1a_473845048', 'Rorb_325404214']:
+        cortex.add_nodes(N=1, cell_name=name + '_allactive', potential='exc', model_type='biophysical',
+                         model_template='ctdb:Biophys1.hoc', model_processing='aibs_allactive',
+                         dynamics_params='318331342_fit.json', morphology=name + '_m.swc')
+    cortex.build()
+    cortex.save(output_dir=network_dir)
+
+
 if __name__ == '__main__':
-    if len(sys.argv) > 2 and sys.argv[2] == 'point':
+    if len(sys.argv) > 2 and sys.argv[2] == 'allactive':
+        build_allactive(sys.argv[1])
+    elif len(sys.argv) > 2 and sys.argv[2] == 'point':
         build_point(sys.argv[1])
     elif len(sys.argv) > 2 and sys.argv[2] == 'clamps':
         build_clamps(sys.argv[1])

@@ -30,3 +30,17 @@ fn iclamp_waveform_and_seclamp_match_bmtk_neuron() {
         &[("v_report", 1e-6)],
     );
 }
+
+/// validation/golden/bionet_allactive: the all-active fit 318331342_fit.json with
+/// model_processing aibs_allactive (axon stubs from the reconstructed axon's diameters, attached
+/// at soma(1); Ra/cm/e_pas/g_pas per section from the genome; ena/ek where the ions exist) on
+/// the Scnn1a and Rorb morphologies, IClamp 1.5 nA. Spikes bit-identical, v ≤ 1e-6 mV,
+/// cai ≤ 1e-11 mM.
+#[test]
+fn allactive_cells_match_bmtk_neuron() {
+    common::check_dir(
+        &common::root().join("validation/golden/bionet_allactive"),
+        "bionet_allactive",
+        &[("v_report", 1e-6), ("cai_report", 1e-11)],
+    );
+}
