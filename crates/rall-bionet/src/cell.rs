@@ -28,6 +28,8 @@ pub enum MechOp {
 pub struct BioCell {
     pub morph: Morphology,
     pub ops: Vec<MechOp>,
+    /// SWC rows per original section (report mapping `swc_ids_*`).
+    pub swc: SwcMap,
 }
 
 fn prefix(m: &Morphology, s: SecId) -> String {
@@ -117,7 +119,11 @@ pub fn build_biophysical(
     }
     m.set_nseg_by_dl(dl)
         .map_err(|e| bad(swc_path, e.to_string()))?;
-    Ok(BioCell { morph: m, ops })
+    Ok(BioCell {
+        morph: m,
+        ops,
+        swc: SwcMap::from_swc(&text),
+    })
 }
 
 fn passive0(fit: &Value) -> Option<&Value> {
@@ -347,4 +353,152 @@ pub fn seg_table(m: &Morphology) -> Vec<SegRow> {
         }
     }
     out
+}
+
+/// SWC rows of each Import3d section, keyed by (SWC type, name index): what BioNet's
+/// `Morphology.swc_map` gives for the `swc_ids_beg`/`swc_ids_end` report mapping datasets.
+/// Sections follow Import3d's rule (a point whose child count is not exactly one — children not
+/// listed right after it and type changes count extra — ends a section; consecutive soma points
+/// stay together); name indices count sections per type in section order.
+#[derive(Debug, Clone, Default)]
+pub struct SwcMap {
+    rows: HashMap<(i32, usize), Vec<i64>>,
+}
+
+impl SwcMap {
+    /// From SWC text (rows that do not parse are skipped; the cell itself was read by
+    /// rall-cable, which reports malformed files).
+    pub fn from_swc(text: &str) -> SwcMap {
+        let mut p: Vec<(i64, i32, i64)> = Vec::new();
+        for l in text.lines() {
+            let l = l.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() < 7 {
+                continue;
+            }
+            let (Ok(id), Ok(ty), Ok(pid)) = (
+                f[0].parse::<f64>(),
+                f[1].parse::<f64>(),
+                f[6].parse::<f64>(),
+            ) else {
+                continue;
+            };
+            p.push((id as i64, ty as i32, pid as i64));
+        }
+        p.sort_by_key(|q| q.0);
+        let n = p.len();
+        if n == 0 {
+            return SwcMap::default();
+        }
+        let par: Vec<isize> = p
+            .iter()
+            .map(|q| {
+                if q.2 < 0 {
+                    -1
+                } else {
+                    p.binary_search_by_key(&q.2, |r| r.0)
+                        .map_or(-1, |k| k as isize)
+                }
+            })
+            .collect();
+        let ty: Vec<i32> = p.iter().map(|q| q.1).collect();
+        let mut nchild = vec![0f64; n];
+        for i in 0..n {
+            let pp = par[i];
+            if pp < 0 {
+                continue;
+            }
+            let pu = pp as usize;
+            nchild[pu] += 1.0;
+            if pu as isize != i as isize - 1 {
+                nchild[pu] += 0.01;
+                if pu > 1 {
+                    let gp = par[pu];
+                    if ty[pu] != 1 && gp >= 0 && ty[gp as usize] == 1 {
+                        nchild[pu] = 1.0;
+                    }
+                } else if pu == 0 && ty[pu] != 1 {
+                    nchild[pu] = 1.0;
+                }
+            }
+            if ty[pu] != ty[i] {
+                nchild[pu] += 0.01;
+            }
+        }
+        let mut nchild_soma = vec![0f64; n];
+        for i in 1..n {
+            if ty[i] == 1 && par[i] >= 0 && ty[par[i] as usize] == 1 {
+                nchild_soma[par[i] as usize] += 1.0;
+            }
+        }
+        for i in 0..n - 1 {
+            if ty[i] == 1
+                && ty[i + 1] == 1
+                && par[i + 1] == i as isize
+                && !(i != 0 && nchild_soma[i] > 1.0)
+            {
+                nchild[i] = 1.0;
+            }
+        }
+        let sec2point: Vec<usize> = (0..n).filter(|&i| nchild[i] != 1.0).collect();
+        let mut point2sec = vec![0usize; n];
+        let mut si = 0usize;
+        for i in 1..n {
+            if si < sec2point.len() && i > sec2point[si] {
+                si += 1;
+            }
+            point2sec[i] = si;
+        }
+        // name index of each section: per type, in section order (type of its first point)
+        let nsec = point2sec.last().map_or(0, |s| s + 1);
+        let mut first = vec![usize::MAX; nsec];
+        for i in (0..n).rev() {
+            first[point2sec[i]] = i;
+        }
+        let mut count: HashMap<i32, usize> = HashMap::new();
+        let mut nameindex = vec![0usize; nsec];
+        for s in 0..nsec {
+            if first[s] == usize::MAX {
+                continue;
+            }
+            let c = count.entry(ty[first[s]]).or_insert(0);
+            nameindex[s] = *c;
+            *c += 1;
+        }
+        let mut rows: HashMap<(i32, usize), Vec<i64>> = HashMap::new();
+        for i in 0..n {
+            rows.entry((ty[i], nameindex[point2sec[i]]))
+                .or_default()
+                .push(p[i].0);
+        }
+        SwcMap { rows }
+    }
+
+    /// BioNet's `get_swc_id(sec, x)`: the SWC id nearest position `x` of the section named
+    /// `name` (`dend[3]`), -1 when no row belongs to it.
+    pub fn swc_id(&self, name: &str, x: f64) -> i64 {
+        let ty = match name.get(..4) {
+            Some("soma") => 1,
+            Some("axon") => 2,
+            Some("dend") => 3,
+            Some("apic") => 4,
+            _ => return -1,
+        };
+        let idx = name
+            .split_once('[')
+            .and_then(|(_, r)| r.trim_end_matches(']').parse::<usize>().ok())
+            .unwrap_or(0);
+        match self.rows.get(&(ty, idx)) {
+            None => -1,
+            Some(ids) if ids.is_empty() => -1,
+            Some(ids) if ids.len() == 1 => ids[0],
+            Some(ids) => {
+                let place = (x * ids.len() as f64 - 1.0).max(0.0);
+                ids[(place.ceil() as usize).min(ids.len() - 1)]
+            }
+        }
+    }
 }

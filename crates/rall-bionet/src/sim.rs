@@ -814,6 +814,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 ..Default::default()
             };
             let mut seg_types: Vec<i64> = Vec::new();
+            let (mut swc_beg, mut swc_end): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
             let mut probes = Vec::new();
             for nid in ids {
                 let gid = plan.circuit.gid(&pop, nid).expect("selected node");
@@ -837,6 +838,15 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                         .map(|s| (s.sec_index, morph_all[s.sec_index], s.x, s.ty))
                         .collect()
                 };
+                if !soma_only {
+                    let (bc, _) = &cache[&cache_key(&plan.cells[ci].kind)];
+                    for &(_, sec, x, _) in &locs {
+                        let name = bc.morph.sections[sec].name();
+                        let half = 1.0 / (bc.morph.sections[sec].nseg * 2) as f64;
+                        swc_beg.push(bc.swc.swc_id(&name, x - half));
+                        swc_end.push(bc.swc.swc_id(&name, x + half));
+                    }
+                }
                 for (k, sec, x, ty) in locs {
                     let spec = probe_for(&var, *id, sec, x, &ions).map_err(rerr)?;
                     probes.push((*group, bs[*group].add_probe(spec)));
@@ -851,6 +861,12 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 mapping
                     .extra
                     .push(("seg_types".into(), Array::vec(Data::I64(seg_types))));
+                mapping
+                    .extra
+                    .push(("swc_ids_beg".into(), Array::vec(Data::I64(swc_beg))));
+                mapping
+                    .extra
+                    .push(("swc_ids_end".into(), Array::vec(Data::I64(swc_end))));
             }
             rep.pops.push((pop.clone(), probes));
             rep.mappings.push((pop, mapping));

@@ -81,9 +81,19 @@ pub fn report_dev(ours: &Path, golden: &Path, pop: &str) -> (f64, u64) {
     assert_eq!(pa.mapping.index_pointer, pb.mapping.index_pointer);
     assert_eq!(pa.mapping.time, pb.mapping.time);
     assert_eq!(pa.variable, pb.variable);
+    let names = |m: &rall_sonata::ReportMapping| {
+        let mut v: Vec<String> = m.extra.iter().map(|(n, _)| n.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(&pa.mapping),
+        names(&pb.mapping),
+        "extra mapping datasets"
+    );
     for (k, arr) in &pa.mapping.extra {
         if let Some((_, want)) = pb.mapping.extra.iter().find(|(n, _)| n == k) {
-            assert_eq!(arr, want, "mapping/{k}");
+            assert_eq!(arr.data, want.data, "mapping/{k}");
         }
     }
     let ra = a.rows(pop, 0, pa.shape[0]).unwrap();
