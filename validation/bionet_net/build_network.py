@@ -118,7 +118,7 @@ def build_point(network_dir):
     thalamus.save(output_dir=network_dir)
 
 
-def build_clamps(network_dir):
+def build_clamps(network_dir, n=2):
     """`mcortex` = two Scnn1a cells, no edges (inputs are an IClamp CSV waveform on node 0 and an
     SEClamp on node 1; see make_golden.py)."""
     if os.environ.get('PYTHONHASHSEED') != '0':
@@ -126,7 +126,7 @@ def build_clamps(network_dir):
     os.makedirs(network_dir, exist_ok=True)
     cortex = NetworkBuilder('mcortex')
     name, fit, pot = CELLS[0]
-    cortex.add_nodes(N=2, cell_name=name, potential=pot, model_type='biophysical',
+    cortex.add_nodes(N=n, cell_name=name, potential=pot, model_type='biophysical',
                      model_template='ctdb:Biophys1.hoc', model_processing='aibs_perisomatic',
                      dynamics_params=fit, morphology=name + '_m.swc')
     cortex.build()
@@ -156,5 +156,7 @@ if __name__ == '__main__':
         build_point(sys.argv[1])
     elif len(sys.argv) > 2 and sys.argv[2] == 'clamps':
         build_clamps(sys.argv[1])
+    elif len(sys.argv) > 2 and sys.argv[2] == 'vars':
+        build_clamps(sys.argv[1], n=1)
     else:
         build(sys.argv[1])

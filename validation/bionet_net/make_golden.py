@@ -5,6 +5,7 @@ usage: /opt/ref/bin/python validation/bionet_net/make_golden.py [net|point]
   net   (default) the 10-cell recurrent network -> golden/bionet_net
   point IntFire1 point cells + one Scnn1a cell  -> golden/bionet_point
   allactive two cells with the all-active fit 318331342 (aibs_allactive), IClamp -> golden/bionet_allactive
+  vars   one Scnn1a cell, IClamp, soma reports of ica and m_NaTs -> golden/bionet_vars
   clamps two Scnn1a cells: IClamp CSV waveform (node 0), SEClamp (node 1) -> golden/bionet_clamps
 
 Scratch: ${RALL_VALIDATION_SCRATCH:-/tmp/rall-validation}/bionet_net. Reuses ch02's make_inputs.py
@@ -29,8 +30,8 @@ CH02 = os.path.join(HERE, '..', 'ch02')
 VENV = os.environ.get('REF_VENV', '/opt/ref')
 PY = os.path.join(VENV, 'bin', 'python')
 CASE = sys.argv[1] if len(sys.argv) > 1 else 'net'
-if CASE not in ('net', 'point', 'clamps', 'allactive'):
-    sys.exit('case must be net, point, clamps or allactive')
+if CASE not in ('net', 'point', 'clamps', 'allactive', 'vars'):
+    sys.exit('case must be net, point, clamps, allactive or vars')
 NAME = 'bionet_' + CASE
 SCRATCH = os.path.join(os.environ.get('RALL_VALIDATION_SCRATCH', '/tmp/rall-validation'), NAME)
 GOLDEN = os.path.join(REPO, 'validation', 'golden', NAME)
@@ -98,16 +99,36 @@ os.makedirs('inputs', exist_ok=True)
 """
 
 
+SETUP_VARS = """
+import json, os
+from bmtk.utils.sim_setup import build_env_bionet
+base = os.path.abspath('.')
+build_env_bionet(base_dir=base, network_dir=os.path.join(base, 'network'), tstop=500.0, dt=0.1,
+                 report_vars=['v'], include_examples=True, compile_mechanisms=True,
+                 current_clamp={'amp': 0.3, 'delay': 100.0, 'duration': 300.0},
+                 config_file='config.json')
+os.makedirs('inputs', exist_ok=True)
+with open('simulation_config.json') as f:
+    sim = json.load(f)
+sim['reports']['ica_report'] = {'variable_name': 'ica', 'cells': 'all', 'module': 'membrane_report',
+                                'sections': 'soma'}
+sim['reports']['m_report'] = {'variable_name': 'm_NaTs', 'cells': 'all', 'module': 'membrane_report',
+                              'sections': 'soma'}
+with open('simulation_config.json', 'w') as f:
+    json.dump(sim, f, indent=2)
+"""
+
+
 def main():
     if os.path.exists(SCRATCH):
         shutil.rmtree(SCRATCH)
     os.makedirs(SCRATCH)
     d = SCRATCH
     sh([PY, os.path.join(HERE, 'build_network.py'), 'network', CASE], d, 'build.log')
-    if CASE not in ('clamps', 'allactive'):
+    if CASE not in ('clamps', 'allactive', 'vars'):
         sh([PY, os.path.join(CH02, 'make_inputs.py'), 'inputs/mthalamus_spikes.h5'], d, 'inputs.log')
     with open(os.path.join(d, 'setup_env.py'), 'w') as f:
-        f.write({'clamps': SETUP_CLAMPS, 'allactive': SETUP_ALLACTIVE}.get(CASE, SETUP))
+        f.write({'clamps': SETUP_CLAMPS, 'allactive': SETUP_ALLACTIVE, 'vars': SETUP_VARS}.get(CASE, SETUP))
     sh([PY, 'setup_env.py'], d, 'setup_env.log')
     sh([PY, os.path.join(CH02, 'run_bionet.py'), 'config.json', '--dump', os.path.join(d, 'dump')], d, 'run.log')
 
@@ -131,7 +152,7 @@ def main():
     with open(os.path.join(g, 'config.json'), 'w') as f:
         json.dump({'network': './circuit_config.json', 'simulation': './simulation_config.json'}, f, indent=2)
     os.makedirs(os.path.join(g, 'output'))
-    for fn in ['spikes.h5', 'v_report.h5', 'cai_report.h5', 'log.txt']:
+    for fn in ['spikes.h5', 'v_report.h5', 'cai_report.h5', 'ica_report.h5', 'm_report.h5', 'log.txt']:
         if not os.path.exists(os.path.join(d, 'output', fn)):
             continue
         shutil.copy2(os.path.join(d, 'output', fn), os.path.join(g, 'output', fn))

@@ -227,6 +227,8 @@ fn probe_for(
             Some(IonVar::Co)
         } else if var == format!("e{ion}") {
             Some(IonVar::E)
+        } else if var == format!("i{ion}") {
+            Some(IonVar::I)
         } else {
             None
         };

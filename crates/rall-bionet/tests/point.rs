@@ -44,3 +44,15 @@ fn allactive_cells_match_bmtk_neuron() {
         &[("v_report", 1e-6), ("cai_report", 1e-11)],
     );
 }
+
+/// validation/golden/bionet_vars: soma reports of an ion current (`ica`) and a channel state
+/// (`m_NaTs`) besides v, on a Scnn1a cell with an IClamp. Values within 1e-9 (ica in mA/cm²,
+/// m dimensionless; v ≤ 1e-6 mV).
+#[test]
+fn ion_current_and_state_reports_match_bmtk_neuron() {
+    common::check_dir(
+        &common::root().join("validation/golden/bionet_vars"),
+        "bionet_vars",
+        &[("v_report", 1e-6), ("ica_report", 1e-9), ("m_report", 1e-9)],
+    );
+}
