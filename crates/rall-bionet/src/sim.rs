@@ -691,11 +691,14 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 .and_then(Value::as_str)
                 .unwrap_or("soma")
                 .to_string();
-            let sec_index = inp
-                .params
-                .get("section_index")
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
+            let sec_index = match inp.params.get("section_index") {
+                None => 0,
+                Some(v) => v.as_u64().ok_or_else(|| {
+                    ierr(format!(
+                        "section_index {v} is not supported (a section number; BioNet's random segment within a distance range is not implemented)"
+                    ))
+                })?,
+            };
             let sec_x = inp
                 .params
                 .get("section_dist")
