@@ -1075,6 +1075,12 @@ impl CellGroup {
         &self.traces[k]
     }
 
+    /// Moves every probe's recorded values out (those since finitialize or the previous call)
+    /// and leaves the traces empty, so long recordings can be streamed with bounded memory.
+    pub fn take_traces(&mut self) -> Vec<Vec<f64>> {
+        self.traces.iter_mut().map(std::mem::take).collect()
+    }
+
     /// A range variable of a mechanism set instance.
     pub fn mech_names(&self) -> Vec<String> {
         self.mechs.iter().map(|m| m.meta().name.clone()).collect()
