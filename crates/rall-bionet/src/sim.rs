@@ -934,6 +934,10 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
     log.info(obs, "Starting timestep: 0 at t_sim: 0.000 ms");
     log.info(obs, &format!("Block save every {block} steps"));
     let started = Instant::now();
+    let mut samples = Samples {
+        chunks: vec![Vec::new(); net.groups.len()],
+        base: vec![0; net.groups.len()],
+    };
     let result: Result<()> = (|| {
         for g in &mut net.groups {
             g.finitialize(v_init)
@@ -982,7 +986,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                 }
             }
             if step.is_multiple_of(block) || step == nsteps {
-                flush_reports(&mut reports, &net.groups, step)?;
+                flush_reports(&mut reports, &mut net.groups, &mut samples, step)?;
                 log.info(
                     obs,
                     &format!("    step:{step} t_sim:{:.2} ms", step as f64 * dt),
@@ -998,7 +1002,7 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
 
     // ---- outputs (also after a failure: everything so far stays readable)
     let steps_done = net.groups.iter().map(|g| g.steps()).min().unwrap_or(0);
-    let flushed = flush_reports(&mut reports, &net.groups, steps_done);
+    let flushed = flush_reports(&mut reports, &mut net.groups, &mut samples, steps_done);
     for rep in &mut reports {
         if let Some(w) = rep.writer.take() {
             w.finish().map_err(|e| BionetError::Report {
@@ -1250,13 +1254,27 @@ fn cache_key(k: &CellKind) -> (PathBuf, Option<PathBuf>, Vec<String>) {
     }
 }
 
+/// Probe samples taken out of the groups (bounded memory): `chunks[g][probe]` holds the
+/// samples with global trace index `base[g]..`.
+struct Samples {
+    chunks: Vec<Vec<Vec<f64>>>,
+    base: Vec<usize>,
+}
+
 /// Writes the report rows available after `steps` steps: row k is the sample after fadvance
-/// number `start_step + k·stride + 1` (trace index `start_step + k·stride + 1`).
+/// number `start_step + k·stride + 1` (trace index `start_step + k·stride + 1`). The groups'
+/// traces are taken out and dropped after use, so memory stays bounded by one block.
 fn flush_reports(
     reports: &mut [Report],
-    groups: &[rall_cable::CellGroup],
+    groups: &mut [rall_cable::CellGroup],
+    samples: &mut Samples,
     steps: u64,
 ) -> Result<()> {
+    for (gi, g) in groups.iter_mut().enumerate() {
+        let old_len = samples.chunks[gi].first().map_or(0, Vec::len);
+        samples.base[gi] += old_len;
+        samples.chunks[gi] = g.take_traces();
+    }
     for rep in reports.iter_mut() {
         let Some(w) = rep.writer.as_mut() else {
             continue;
@@ -1271,7 +1289,12 @@ fn flush_reports(
             let ti = (rep.start_step + k * rep.stride + 1) as usize;
             for (pi, (_, probes)) in rep.pops.iter().enumerate() {
                 row.clear();
-                row.extend(probes.iter().map(|&(gi, p)| groups[gi].trace(p)[ti]));
+                row.extend(probes.iter().map(|&(gi, p)| {
+                    samples.chunks[gi][p]
+                        .get(ti - samples.base[gi])
+                        .copied()
+                        .unwrap_or(f64::NAN)
+                }));
                 w.push_row(pi, &row).map_err(|e| BionetError::Report {
                     name: rep.name.clone(),
                     detail: e.to_string(),
