@@ -456,6 +456,10 @@ pub fn run(plan: &Plan, opts: &RunOptions, obs: &mut dyn Observer) -> Result<Run
                                         ),
                                     });
                                 }
+                                if st.units() == "s" {
+                                    // a file in seconds (BMTK would use the numbers as ms)
+                                    t.iter_mut().for_each(|x| *x *= 1000.0);
+                                }
                                 t.sort_by(f64::total_cmp);
                                 let v = bs[tg]
                                     .add_artificial(&vecstim, &[], Some(t))

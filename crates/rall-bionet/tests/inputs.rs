@@ -67,3 +67,16 @@ fn sonata_input_population_is_honoured() {
         two.to_sonata(p, SortOrder::ByTime).unwrap();
     });
 }
+
+#[test]
+fn input_in_seconds_is_converted_to_ms() {
+    run_with_input("sonata", "seconds.h5", |st, p| {
+        let mut sec = SpikeTrains::new(None);
+        for (n, t) in st.times_by_node("mthalamus") {
+            let ts: Vec<f64> = t.iter().map(|x| x / 1000.0).collect();
+            sec.add_times(n, &ts, Some("mthalamus")).unwrap();
+        }
+        sec.set_units("s");
+        sec.to_sonata(p, SortOrder::ByTime).unwrap();
+    });
+}
