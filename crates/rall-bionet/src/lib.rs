@@ -15,6 +15,7 @@ pub mod error;
 pub mod mechs;
 pub mod plan;
 pub mod sim;
+pub mod sim_setup;
 pub mod synapse;
 
 pub use error::{BionetError, Result};

@@ -303,6 +303,14 @@ impl Plan {
                         row,
                         detail,
                     };
+                    if let Some(wf) = text(p.property(row, "weight_function", &ef.types)) {
+                        if crate::WeightFns::default().get(&wf).is_none() {
+                            warnings.push(format!(
+                                "{}: edge type {et} names weight_function '{wf}', which is not built in (default_weight_fnc, set_syn_weight, wmax, gaussianLL): register it with rall_bionet::WeightFns or the run fails",
+                                ef.types_path.display()
+                            ));
+                        }
+                    }
                     let tmpl = text(p.property(row, "model_template", &ef.types));
                     let params = match &dyn_name {
                         Some(d) => {
