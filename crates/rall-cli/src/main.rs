@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod analysis;
 mod inspect;
 mod run;
+mod sim_setup;
 
 #[derive(Parser)]
 #[command(
@@ -64,6 +65,9 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Write a BioNet run environment as BMTK's sim_setup does: config.json,
+    /// circuit_config.json, simulation_config.json, node_sets.json, components/.
+    SimSetup(sim_setup::SimSetupArgs),
     /// Check a BioNet config without running it: files, mechanisms, modules, node sets.
     Check {
         /// The config file.
@@ -161,6 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             mechanisms,
             output,
         })?,
+        Command::SimSetup(args) => emit(&sim_setup::sim_setup(&args)?),
         Command::Check { config, mechanisms } => emit(&run::check(&config, mechanisms)?),
         Command::Inspect { config, json } => {
             let v = inspect::inspect(&config)?;
@@ -194,20 +199,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             dl,
             json: _,
         } => {
-            let text = std::fs::read_to_string(&morphology)
-                .with_context(|| format!("cannot read {}", morphology.display()))?;
-            let mut m = rall_cable::read_swc(&morphology.display().to_string(), &text)?;
-            if let (Some(p), Some(_)) = (&processing, &dynamics) {
-                anyhow::bail!(
-                    "--processing {p}: model processing is applied by `rall run` (rall-bionet); \
-                     `rall cell` prints the plain morphology for now"
-                );
-            }
-            m.set_nseg_by_dl(dl)?;
-            emit(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&m.geometry_report())?
-            ));
+            let report = match (&processing, &dynamics) {
+                (Some(p), Some(fit_path)) => {
+                    // The same code path `rall run` uses for a biophysical cell.
+                    let fit_text = std::fs::read_to_string(fit_path)
+                        .with_context(|| format!("cannot read {}", fit_path.display()))?;
+                    let fit: serde_json::Value = serde_json::from_str(&fit_text)
+                        .with_context(|| format!("{}: not valid JSON", fit_path.display()))?;
+                    let procs: Vec<String> = p.split(',').map(|s| s.trim().to_string()).collect();
+                    let cell = rall_bionet::cell::build_biophysical(
+                        &morphology,
+                        Some((fit_path, &fit)),
+                        &procs,
+                        dl,
+                    )?;
+                    cell.morph.geometry_report()
+                }
+                _ => {
+                    let text = std::fs::read_to_string(&morphology)
+                        .with_context(|| format!("cannot read {}", morphology.display()))?;
+                    let mut m = rall_cable::read_swc(&morphology.display().to_string(), &text)?;
+                    m.set_nseg_by_dl(dl)?;
+                    m.geometry_report()
+                }
+            };
+            emit(&format!("{}\n", serde_json::to_string_pretty(&report)?));
         }
         Command::Poisson {
             population,

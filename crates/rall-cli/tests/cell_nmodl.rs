@@ -74,6 +74,42 @@ fn cell_geometry_matches_neuron_for_all_five_allen_cells() {
 }
 
 #[test]
+fn cell_perisomatic_matches_neuron_for_all_five_allen_cells() {
+    // Cell ↔ fit pairings as in validation/golden/cells/README.md.
+    let comps = repo().join("../shared/components");
+    for (cell, fit) in [
+        ("Scnn1a_473845048_m", "472363762"),
+        ("Rorb_325404214_m", "473863510"),
+        ("Nr5a1_471087815_m", "473863035"),
+        ("Pvalb_470522102_m", "472912177"),
+        ("Pvalb_469628681_m", "473862421"),
+    ] {
+        let swc = comps.join(format!("morphologies/{cell}.swc"));
+        let fit = comps.join(format!("biophysical_neuron_models/{fit}_fit.json"));
+        let o = rall(&[
+            "cell",
+            "--morphology",
+            swc.to_str().unwrap(),
+            "--dynamics",
+            fit.to_str().unwrap(),
+            "--processing",
+            "aibs_perisomatic",
+            "--dL",
+            "20",
+            "--json",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let golden = repo().join(format!("validation/golden/cells/{cell}.peri.json"));
+        let want: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&golden).expect("golden present"))
+                .unwrap();
+        close(&got["sections"], &want["sections"], cell);
+        close(&got["segments"], &want["segments"], cell);
+    }
+}
+
+#[test]
 fn cell_bad_swc_names_file_and_line() {
     let d = tempfile::tempdir().unwrap();
     let swc = d.path().join("bad.swc");
