@@ -446,7 +446,10 @@ fn scan_network(net: &Path, notes: &mut Vec<String>) -> Result<(Value, Vec<Strin
         } else if let Some(pop) = n.strip_suffix("_gap_juncs.h5") {
             gaps.insert(pop.into(), p);
         } else {
-            notes.push(format!("{}: not a SONATA network file name, skipped", p.display()));
+            notes.push(format!(
+                "{}: not a SONATA network file name, skipped",
+                p.display()
+            ));
         }
     }
     if nodes.is_empty() && edges.is_empty() {
@@ -477,7 +480,9 @@ fn scan_network(net: &Path, notes: &mut Vec<String>) -> Result<(Value, Vec<Strin
             m.insert("nodes_file".into(), json!(var(h)));
         }
         if f.main.is_none() || f.types.is_none() {
-            notes.push(format!("nodes '{name}': only one of _nodes.h5 / _node_types.csv found"));
+            notes.push(format!(
+                "nodes '{name}': only one of _nodes.h5 / _node_types.csv found"
+            ));
         }
         node_list.push(Value::Object(m));
     }
@@ -491,7 +496,9 @@ fn scan_network(net: &Path, notes: &mut Vec<String>) -> Result<(Value, Vec<Strin
             m.insert("edge_types_file".into(), json!(var(t)));
         }
         if f.main.is_none() || f.types.is_none() {
-            notes.push(format!("edges '{name}': only one of _edges.h5 / _edge_types.csv found"));
+            notes.push(format!(
+                "edges '{name}': only one of _edges.h5 / _edge_types.csv found"
+            ));
         }
         edge_list.push(Value::Object(m));
     }
@@ -517,7 +524,11 @@ fn copy_tree(src: &Path, dst: &Path, overwrite: bool, rep: &mut SimSetupReport) 
         .collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if name.starts_with('.') || name == "__pycache__" {
             continue;
         }
@@ -632,7 +643,11 @@ pub fn sim_setup(o: &SimSetupOptions) -> Result<SimSetupReport> {
 
     // config.json (+ its two parts, named after its stem as BMTK does)
     let config_path = abspath(&o.config_file, &base);
-    let fname = config_path.file_name().unwrap().to_string_lossy().into_owned();
+    let fname = config_path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     let stem = &fname[..fname.len() - ".json".len()];
     let circuit_path = base.join(format!("circuit_{stem}.json"));
     let simulation_path = base.join(format!("simulation_{stem}.json"));
@@ -682,7 +697,10 @@ pub fn sim_setup(o: &SimSetupOptions) -> Result<SimSetupReport> {
     }
     let mut manifest = Map::new();
     manifest.insert("$BASE_DIR".into(), json!("${configdir}"));
-    manifest.insert("$NETWORK_DIR".into(), json!(with_var(&net, &base, "$BASE_DIR")));
+    manifest.insert(
+        "$NETWORK_DIR".into(),
+        json!(with_var(&net, &base, "$BASE_DIR")),
+    );
     manifest.insert(
         "$COMPONENTS_DIR".into(),
         json!(with_var(&comps, &base, "$BASE_DIR")),
@@ -691,7 +709,12 @@ pub fn sim_setup(o: &SimSetupOptions) -> Result<SimSetupReport> {
     circuit.insert("manifest".into(), Value::Object(manifest));
     circuit.insert("components".into(), Value::Object(components));
     circuit.insert("networks".into(), networks);
-    write_config(&circuit_path, &pretty(&ordered(circuit)), o.overwrite, &mut rep)?;
+    write_config(
+        &circuit_path,
+        &pretty(&ordered(circuit)),
+        o.overwrite,
+        &mut rep,
+    )?;
 
     // node sets
     let node_sets_path = base.join("node_sets.json");
@@ -701,7 +724,10 @@ pub fn sim_setup(o: &SimSetupOptions) -> Result<SimSetupReport> {
         "all"
     };
     let mut ns = Map::new();
-    ns.insert("biophysical_nodes".into(), json!({"model_type": "biophysical"}));
+    ns.insert(
+        "biophysical_nodes".into(),
+        json!({"model_type": "biophysical"}),
+    );
     ns.insert("point_nodes".into(), json!({"model_type": "point_process"}));
     match &o.report_nodes {
         Some(ReportNodes::NodeIds(ids)) => {
@@ -794,7 +820,10 @@ pub fn sim_setup(o: &SimSetupOptions) -> Result<SimSetupReport> {
     );
     let mut sim = Map::new();
     sim.insert("manifest".into(), Value::Object(manifest));
-    sim.insert("node_sets_file".into(), json!(with_var(&node_sets_path, &base, "$BASE_DIR")));
+    sim.insert(
+        "node_sets_file".into(),
+        json!(with_var(&node_sets_path, &base, "$BASE_DIR")),
+    );
     sim.insert("reports".into(), Value::Object(reports));
     sim.insert(
         "output".into(),
@@ -817,7 +846,12 @@ pub fn sim_setup(o: &SimSetupOptions) -> Result<SimSetupReport> {
         json!({ "celsius": o.celsius, "v_init": o.v_init }),
     );
     sim.insert("inputs".into(), Value::Object(inputs));
-    write_config(&simulation_path, &pretty(&ordered(sim)), o.overwrite, &mut rep)?;
+    write_config(
+        &simulation_path,
+        &pretty(&ordered(sim)),
+        o.overwrite,
+        &mut rep,
+    )?;
 
     // run script for BMTK + NEURON
     let script = base.join("run_bionet.py");

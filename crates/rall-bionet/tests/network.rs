@@ -24,7 +24,9 @@ fn results_do_not_depend_on_thread_count() {
     let mut first: Option<(Vec<f64>, Vec<f64>, usize)> = None;
     for n in [1usize, 2, 3, 7] {
         let out = tempfile::tempdir().unwrap();
+        let t0 = std::time::Instant::now();
         let (sum, _) = common::run_case_threads(&case.join("config.json"), out.path(), Some(n));
+        let secs = t0.elapsed().as_secs_f64();
         let spikes = common::sorted_spikes(&out.path().join("spikes.h5"), "mcortex");
         let rep = rall_sonata::ReportReader::open(out.path().join("v_report.h5")).unwrap();
         let rows = rep.rows("mcortex", 0, 10_000).unwrap();
@@ -47,7 +49,7 @@ fn results_do_not_depend_on_thread_count() {
             }
         }
         eprintln!(
-            "threads {n}: {} spikes, v max |Δ| vs NEURON {dv:e}",
+            "threads {n}: {} spikes, v max |Δ| vs NEURON {dv:e}, {secs:.2} s",
             first.as_ref().unwrap().0.len()
         );
     }
