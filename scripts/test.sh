@@ -45,7 +45,7 @@ cargo run --quiet -p rall-sonata --example interop_roundtrip -- "$OUT/sonata"
 "$PY" validation/interop/check_rall_files.py "$OUT/sonata"
 echo "== interop: rall run's tutorial output, read by h5py and BMTK"
 mkdir -p "$OUT/ch02"
-cargo run --quiet --release --bin rall -- run validation/golden/ch02/config.json \
+cargo run --quiet --bin rall -- run validation/golden/ch02/config.json \
   --mechanisms "$RALL_BMTK_MODFILES" --output "$OUT/ch02/output" --quiet
 "$PY" validation/interop/check_rall_files.py "$OUT/ch02" \
   --manifest validation/interop/manifests/rall_ch02_output.json
