@@ -355,6 +355,17 @@ fn validate(o: &SimSetupOptions) -> Result<()> {
             });
         }
     }
+    let mut names = std::collections::BTreeSet::new();
+    for s in &o.spikes_inputs {
+        spikes_module(&s.file)?;
+        let name = format!("{}_spikes", s.population.as_deref().unwrap_or("input"));
+        if !names.insert(name.clone()) {
+            return Err(SimSetupError::BadArgument {
+                what: "--spikes-inputs".into(),
+                detail: format!("input '{name}' given twice"),
+            });
+        }
+    }
     let name = o.config_file.file_name().map(|n| n.to_string_lossy());
     match name {
         Some(n) if n.ends_with(".json") && n.len() > 5 => Ok(()),
@@ -777,12 +788,6 @@ pub fn sim_setup(o: &SimSetupOptions) -> Result<SimSetupReport> {
         let file = abspath(&s.file, &o.cwd);
         let module = spikes_module(&file)?;
         let name = format!("{}_spikes", s.population.as_deref().unwrap_or("input"));
-        if inputs.contains_key(&name) {
-            return Err(SimSetupError::BadArgument {
-                what: "--spikes-inputs".into(),
-                detail: format!("input '{name}' given twice"),
-            });
-        }
         if !file.is_file() {
             rep.notes.push(format!(
                 "spike input {} does not exist yet (input '{name}')",

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod analysis;
 mod inspect;
 mod run;
+mod sim_setup;
 
 #[derive(Parser)]
 #[command(
@@ -64,6 +65,9 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Write a BioNet run environment as BMTK's sim_setup does: config.json,
+    /// circuit_config.json, simulation_config.json, node_sets.json, components/.
+    SimSetup(sim_setup::SimSetupArgs),
     /// Check a BioNet config without running it: files, mechanisms, modules, node sets.
     Check {
         /// The config file.
@@ -161,6 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             mechanisms,
             output,
         })?,
+        Command::SimSetup(args) => emit(&sim_setup::sim_setup(&args)?),
         Command::Check { config, mechanisms } => emit(&run::check(&config, mechanisms)?),
         Command::Inspect { config, json } => {
             let v = inspect::inspect(&config)?;
