@@ -39,9 +39,9 @@ pub struct SimSetupArgs {
     /// Somatic current clamp on every cell: `AMP,DELAY,DURATION` (nA, ms, ms).
     #[arg(long, allow_hyphen_values = true)]
     pub iclamp: Option<String>,
-    /// Time step in ms (BMTK's sim_setup default 0.001; the tutorial uses 0.1).
-    #[arg(long, default_value_t = 0.001)]
-    pub dt: f64,
+    /// Time step in ms [default: 0.001, BMTK's sim_setup default; the tutorial uses 0.1].
+    #[arg(long)]
+    pub dt: Option<f64>,
     /// Simulation end in ms.
     #[arg(long, default_value_t = 1000.0)]
     pub tstop: f64,
@@ -140,7 +140,9 @@ pub fn sim_setup(a: &SimSetupArgs) -> anyhow::Result<String> {
     }
     o.tstart = a.tstart;
     o.tstop = a.tstop;
-    o.dt = a.dt;
+    if let Some(dt) = a.dt {
+        o.dt = dt;
+    }
     o.dl = a.dl;
     o.spike_threshold = a.spike_threshold;
     o.nsteps_block = a.nsteps_block;
@@ -175,6 +177,13 @@ pub fn sim_setup(a: &SimSetupArgs) -> anyhow::Result<String> {
     }
     for n in &rep.notes {
         let _ = writeln!(s, "note: {n}");
+    }
+    if a.dt.is_none() {
+        let _ = writeln!(
+            s,
+            "note: no --dt: run.dt = {} ms, BMTK's sim_setup default (the tutorials use --dt 0.1)",
+            o.dt
+        );
     }
     if a.compile_mechanisms {
         let _ = writeln!(

@@ -123,6 +123,7 @@ fn iclamp_and_defaults() {
     assert!(ok, "{err}");
     // an empty network folder is created and reported
     assert!(out.contains("no SONATA nodes or edges files"), "{out}");
+    assert!(out.contains("no --dt: run.dt = 0.001 ms"), "{out}");
     let sim: serde_json::Value = serde_json::from_str(
         &fs::read_to_string(tmp.path().join("sim/simulation_config.json")).unwrap(),
     )
