@@ -760,6 +760,7 @@ impl<'p> Sema<'p> {
         comp.implicit = out.implicit;
         comp.tables = out.tables;
         comp.nregs = nregs.max(out.nregs);
+        comp.build_scalar();
         Ok(comp)
     }
 }
@@ -988,6 +989,7 @@ impl<'s, 'p> Gen<'s, 'p> {
                 ops,
                 consts: vec![],
                 specials: vec![],
+                scalar: None,
             };
         }
         let mut ops = self.prologue;
@@ -999,6 +1001,7 @@ impl<'s, 'p> Gen<'s, 'p> {
                 ops,
                 consts: self.consts,
                 specials: self.specials,
+                scalar: None,
             },
             (np + self.maxtemp) as usize,
         )
@@ -1032,6 +1035,33 @@ impl<'s, 'p> Gen<'s, 'p> {
             i += 1;
         }
         Ok(())
+    }
+
+    /// `dst = val`, unmasked: retargets the op that produced the temporary `val` when it is
+    /// the last one emitted.
+    fn mov_into(&mut self, dst: Reg, val: Reg) {
+        if val >= TEMP {
+            if let Some(last) = self.body.last_mut() {
+                if op_dst(last) == Some(val) {
+                    set_op_dst(last, dst);
+                    return;
+                }
+            }
+        }
+        self.body.push(Op::Mov(dst, val));
+    }
+
+    /// Start of a branch whose every effect is masked by `mask`: a placeholder
+    /// [`Op::Unless`] that [`Gen::branch_end`] fills with the branch length.
+    fn branch_start(&mut self, mask: Reg) -> usize {
+        self.body.push(Op::Unless(mask, 0));
+        self.body.len() - 1
+    }
+    fn branch_end(&mut self, at: usize, mask: Reg) {
+        let len = self.body.len() - at - 1;
+        if self.body.get(at) == Some(&Op::Unless(mask, 0)) {
+            self.body[at] = Op::Unless(mask, len as u32);
+        }
     }
 
     fn assign_reg(&mut self, dst: Reg, val: Reg) {
@@ -1168,7 +1198,7 @@ impl<'s, 'p> Gen<'s, 'p> {
             Stmt::If(c, then, els, _) => {
                 let cr = self.expr(c)?;
                 let cond = self.perm();
-                self.body.push(Op::Mov(cond, cr));
+                self.mov_into(cond, cr);
                 let outer = self.mask;
                 let mt = match outer {
                     Some(m) => {
@@ -1180,7 +1210,9 @@ impl<'s, 'p> Gen<'s, 'p> {
                 };
                 self.mask = Some(mt);
                 self.scopes.push(HashMap::new());
+                let at = self.branch_start(mt);
                 self.stmts(then)?;
+                self.branch_end(at, mt);
                 self.scopes.pop();
                 if !els.is_empty() {
                     let nc = self.perm();
@@ -1195,7 +1227,9 @@ impl<'s, 'p> Gen<'s, 'p> {
                     };
                     self.mask = Some(me);
                     self.scopes.push(HashMap::new());
+                    let at = self.branch_start(me);
                     self.stmts(els)?;
+                    self.branch_end(at, me);
                     self.scopes.pop();
                 }
                 self.mask = outer;
@@ -1934,14 +1968,12 @@ impl<'s, 'p> Gen<'s, 'p> {
             }
         }
         let mut sc = HashMap::new();
-        let mut argregs = vec![];
-        for a in args {
+        // each argument is copied into its parameter register right after it is evaluated
+        // (the evaluation of the others cannot see the parameter registers)
+        for (n, a) in c.args.iter().zip(args) {
             let r = self.expr(a)?;
-            argregs.push(r);
-        }
-        for (n, r) in c.args.iter().zip(argregs) {
             let pr = self.perm();
-            self.body.push(Op::Mov(pr, r));
+            self.mov_into(pr, r);
             sc.insert(n.clone(), pr);
         }
         let ret = if is_fn {
@@ -2002,7 +2034,7 @@ impl<'s, 'p> Gen<'s, 'p> {
         };
         let a = self.expr(&args[0])?;
         let ar = self.perm();
-        self.body.push(Op::Mov(ar, a));
+        self.mov_into(ar, a);
         // usetable_<suffix> (uniform per type): 0 evaluates the PROCEDURE/FUNCTION exactly
         let Some((Store::Glob(ug), _)) = self.s.vars.get("usetable").copied() else {
             return self.err(*pos, "internal: usetable global missing");
@@ -2238,5 +2270,6 @@ fn remap_op(op: Op, f: &dyn Fn(Reg) -> Reg) -> Op {
         Op::Table(i, a, outs) => Op::Table(i, f(a), outs.into_iter().map(f).collect()),
         Op::SkipIfZero(c, n) => Op::SkipIfZero(f(c), n),
         Op::Skip(n) => Op::Skip(n),
+        Op::Unless(m, n) => Op::Unless(f(m), n),
     }
 }

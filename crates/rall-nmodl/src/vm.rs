@@ -230,6 +230,10 @@ pub enum Op {
     SkipIfZero(Reg, u32),
     /// Skip the next `n` instructions
     Skip(u32),
+    /// The next `n` instructions only have effects where the mask register is non-zero (an
+    /// if-converted branch): the scalar path skips them when it is 0, the batched path runs
+    /// them (their effects are selected by the mask).
+    Unless(Reg, u32),
 }
 
 /// A straight-line kernel.
@@ -241,6 +245,8 @@ pub struct Kernel {
     pub consts: Vec<(Reg, f64)>,
     /// Uniform specials to fill at entry.
     pub specials: Vec<(Reg, Special)>,
+    /// Scalar form (one instance at a time), if every op has one.
+    pub scalar: Option<Box<ScalarKernel>>,
 }
 
 /// A KINETIC scheme solved by `sparse` (here: Gaussian elimination with partial pivoting on
@@ -339,6 +345,8 @@ pub struct Scratch {
     pub(crate) vec: Vec<f64>,
     pub(crate) vec2: Vec<f64>,
     pub(crate) newton: Vec<f64>,
+    /// Register files of the scalar kernels (by [`ScalarKernel`] slot).
+    pub(crate) scalar: Vec<Vec<f64>>,
 }
 
 /// Extra per-instance storage (reserved).
@@ -395,6 +403,7 @@ impl Compiled {
             vec: Vec::new(),
             vec2: Vec::new(),
             newton: Vec::new(),
+            scalar: Vec::new(),
         }
     }
     pub fn new_extra(&self, _n: usize) -> Extra {
@@ -484,11 +493,14 @@ impl Compiled {
         ctx: &mut Ctx<'_>,
         mut sink: Option<&mut dyn EventSink>,
     ) -> Result<(), ExecError> {
+        let total = m.nodes.len();
+        if let Some(r) = self.try_scalar(k, m, ctx, 0..total, None, 0.0, sink.as_deref_mut()) {
+            return r;
+        }
         let nodes = std::mem::take(&mut m.nodes);
         let slots = std::mem::take(&mut m.ion_slots);
         let mut regs = std::mem::take(&mut m.scratch.regs);
         let mut tables = std::mem::take(&mut m.scratch.tables);
-        let total = nodes.len();
         let mut base = 0;
         let mut res = Ok(());
         while base < total {
@@ -546,8 +558,19 @@ impl Compiled {
         inst: usize,
         w: &mut [f64],
         flag: f64,
-        sink: Option<&mut dyn EventSink>,
+        mut sink: Option<&mut dyn EventSink>,
     ) -> Result<(), ExecError> {
+        if let Some(r) = self.try_scalar(
+            k,
+            m,
+            ctx,
+            inst..inst + 1,
+            Some(&mut *w),
+            flag,
+            sink.as_deref_mut(),
+        ) {
+            return r;
+        }
         let nodes = std::mem::take(&mut m.nodes);
         let slots = std::mem::take(&mut m.ion_slots);
         let mut regs = std::mem::take(&mut m.scratch.regs);
@@ -688,13 +711,18 @@ impl Compiled {
                     }
                     regs[d..d + LANES].copy_from_slice(&out);
                 }
+                // libm calls only on the live lanes (the others are never stored)
                 Op::Call1(f, d, a) => {
-                    let f = *f;
-                    un!(d, a, |x| f.apply(x))
+                    let (d, a) = (r!(*d), r!(*a));
+                    for l in 0..n {
+                        regs[d + l] = f.apply(regs[a + l]);
+                    }
                 }
                 Op::Call2(f, d, a, b) => {
-                    let f = *f;
-                    bin!(d, a, b, |x, y| f.apply(x, y))
+                    let (d, a, b) = (r!(*d), r!(*a), r!(*b));
+                    for l in 0..n {
+                        regs[d + l] = f.apply(regs[a + l], regs[b + l]);
+                    }
                 }
                 Op::LdCol(d, c) => {
                     let col = &m.columns[*c as usize][base..base + n];
@@ -876,6 +904,7 @@ impl Compiled {
                     }
                 }
                 Op::Skip(skip) => pc += *skip as usize,
+                Op::Unless(..) => {}
                 Op::Table(i, arg, outs) => {
                     let data = &tables[*i as usize];
                     let a = r!(*arg);
@@ -1068,5 +1097,493 @@ fn ion_arr_mut(ion: &mut crate::runtime::IonArrays, f: IonField) -> &mut [f64] {
         IonField::Co => &mut ion.co,
         IonField::I => &mut ion.i,
         IonField::DiDv => &mut ion.di_dv,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalar path: one instance at a time on a compact register file.
+
+/// Kernels run with fewer instances than this go through the scalar path (when allowed).
+pub const SCALAR_MAX: usize = 4;
+
+/// A scalar instruction: the same operations as [`Op`], on a compact `f64` register file
+/// (register `r` is `regs[r]`), with the constants filled once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum SOp {
+    Mov(u32, u32),
+    Add(u32, u32, u32),
+    Sub(u32, u32, u32),
+    Mul(u32, u32, u32),
+    Div(u32, u32, u32),
+    Neg(u32, u32),
+    Lt(u32, u32, u32),
+    Le(u32, u32, u32),
+    Gt(u32, u32, u32),
+    Ge(u32, u32, u32),
+    Eq(u32, u32, u32),
+    Ne(u32, u32, u32),
+    And(u32, u32, u32),
+    Or(u32, u32, u32),
+    Not(u32, u32),
+    Sel(u32, u32, u32, u32),
+    Exp(u32, u32),
+    Call1(F1, u32, u32),
+    Pow(u32, u32, u32),
+    Call2(F2, u32, u32, u32),
+    /// d = (a - b) / c (`(i(v+0.001) - i(v)) / 0.001` and the like)
+    SubDiv(u32, u32, u32, u32),
+    LdCol(u32, u32),
+    StCol(u32, u32),
+    LdGlob(u32, u32),
+    StGlob(u32, u32),
+    LdV(u32),
+    LdArea(u32),
+    LdDiam(u32),
+    LdIon(u32, u32, IonField),
+    StIon(u32, IonField, u32),
+    AddIon(u32, IonField, u32),
+    WroteConc(u32),
+    AddRhs(u32),
+    SubRhs(u32),
+    AddD(u32),
+    SubD(u32),
+    LdW(u32, u32),
+    StW(u32, u32),
+    NetSend(u32, u32, u32),
+    NetEvent(u32, u32),
+    NetMove(u32, u32),
+    SkipIfZero(u32, u32),
+    Skip(u32),
+}
+
+/// Register that is always 1.0 (the mask of unmasked event ops), appended after the kernel's.
+const NO_MASK: u32 = u32::MAX;
+
+/// The scalar form of a [`Kernel`] (built when every op has one).
+#[derive(Debug, Clone, Default)]
+pub struct ScalarKernel {
+    ops: Vec<SOp>,
+    nregs: usize,
+    /// Index of this kernel's register file in the scratch.
+    slot: usize,
+    /// Some op writes a constant register: refill the constants at every call.
+    consts_dirty: bool,
+    /// Running instances one after the other equals running them in a block (no GLOBAL
+    /// stores, no events): the scalar path may serve several instances.
+    multi_ok: bool,
+}
+
+impl Kernel {
+    /// Build the scalar form (None if some op has none: solvers, TABLEs).
+    fn scalar_form(&self, slot: usize) -> Option<ScalarKernel> {
+        let mut nregs = 0u32;
+        let mut see = |r: Reg| nregs = nregs.max(r + 1);
+        for (r, _) in &self.consts {
+            see(*r);
+        }
+        for (r, _) in &self.specials {
+            see(*r);
+        }
+        let mut ops = Vec::with_capacity(self.ops.len());
+        let mut multi_ok = true;
+        let mut writes = Vec::new();
+        for op in &self.ops {
+            if let Some(d) = op_dest(op) {
+                writes.push(d);
+            }
+            let s = match op {
+                Op::Mov(d, a) => SOp::Mov(*d, *a),
+                Op::Add(d, a, b) => SOp::Add(*d, *a, *b),
+                Op::Sub(d, a, b) => SOp::Sub(*d, *a, *b),
+                Op::Mul(d, a, b) => SOp::Mul(*d, *a, *b),
+                Op::Div(d, a, b) => SOp::Div(*d, *a, *b),
+                Op::Neg(d, a) => SOp::Neg(*d, *a),
+                Op::Lt(d, a, b) => SOp::Lt(*d, *a, *b),
+                Op::Le(d, a, b) => SOp::Le(*d, *a, *b),
+                Op::Gt(d, a, b) => SOp::Gt(*d, *a, *b),
+                Op::Ge(d, a, b) => SOp::Ge(*d, *a, *b),
+                Op::Eq(d, a, b) => SOp::Eq(*d, *a, *b),
+                Op::Ne(d, a, b) => SOp::Ne(*d, *a, *b),
+                Op::And(d, a, b) => SOp::And(*d, *a, *b),
+                Op::Or(d, a, b) => SOp::Or(*d, *a, *b),
+                Op::Not(d, a) => SOp::Not(*d, *a),
+                Op::Sel(d, c, a, b) => SOp::Sel(*d, *c, *a, *b),
+                Op::Call1(F1::Exp, d, a) => SOp::Exp(*d, *a),
+                Op::Call1(f, d, a) => SOp::Call1(*f, *d, *a),
+                Op::Call2(F2::Pow, d, a, b) => SOp::Pow(*d, *a, *b),
+                Op::Call2(f, d, a, b) => SOp::Call2(*f, *d, *a, *b),
+                Op::LdCol(d, c) => SOp::LdCol(*d, *c),
+                Op::StCol(c, a) => SOp::StCol(*c, *a),
+                Op::LdGlob(d, g) => SOp::LdGlob(*d, *g),
+                Op::StGlob(g, a) => {
+                    multi_ok = false;
+                    SOp::StGlob(*g, *a)
+                }
+                Op::LdV(d) => SOp::LdV(*d),
+                Op::LdArea(d) => SOp::LdArea(*d),
+                Op::LdDiam(d) => SOp::LdDiam(*d),
+                Op::LdIon(d, s, f) => SOp::LdIon(*d, *s, *f),
+                Op::StIon(s, f, a) => SOp::StIon(*s, *f, *a),
+                Op::AddIon(s, f, a) => SOp::AddIon(*s, *f, *a),
+                Op::WroteConc(s) => SOp::WroteConc(*s),
+                Op::AccRhs(a, sign) => {
+                    if *sign > 0.0 {
+                        SOp::AddRhs(*a)
+                    } else {
+                        SOp::SubRhs(*a)
+                    }
+                }
+                Op::AccD(a, sign) => {
+                    if *sign > 0.0 {
+                        SOp::AddD(*a)
+                    } else {
+                        SOp::SubD(*a)
+                    }
+                }
+                Op::LdW(d, k) => SOp::LdW(*d, *k),
+                Op::StW(k, a) => SOp::StW(*k, *a),
+                Op::NetSend(m, t, f) => {
+                    multi_ok = false;
+                    SOp::NetSend(m.unwrap_or(NO_MASK), *t, *f)
+                }
+                Op::NetEvent(m, t) => {
+                    multi_ok = false;
+                    SOp::NetEvent(m.unwrap_or(NO_MASK), *t)
+                }
+                Op::NetMove(m, t) => {
+                    multi_ok = false;
+                    SOp::NetMove(m.unwrap_or(NO_MASK), *t)
+                }
+                Op::SkipIfZero(c, n) | Op::Unless(c, n) => SOp::SkipIfZero(*c, *n),
+                Op::Skip(n) => SOp::Skip(*n),
+                Op::Kinetic(_) | Op::Linear(_) | Op::Implicit(_) | Op::Table(..) => return None,
+            };
+            for r in sop_regs(&s) {
+                if r != NO_MASK {
+                    see(r);
+                }
+            }
+            ops.push(s);
+        }
+        let consts_dirty = self.consts.iter().any(|(r, _)| writes.contains(r));
+        let ops = fuse(ops);
+        Some(ScalarKernel {
+            ops,
+            nregs: nregs as usize,
+            slot,
+            consts_dirty,
+            multi_ok,
+        })
+    }
+}
+
+fn op_dest(op: &Op) -> Option<Reg> {
+    Some(match op {
+        Op::Mov(d, _)
+        | Op::Add(d, _, _)
+        | Op::Sub(d, _, _)
+        | Op::Mul(d, _, _)
+        | Op::Div(d, _, _)
+        | Op::Neg(d, _)
+        | Op::Lt(d, _, _)
+        | Op::Le(d, _, _)
+        | Op::Gt(d, _, _)
+        | Op::Ge(d, _, _)
+        | Op::Eq(d, _, _)
+        | Op::Ne(d, _, _)
+        | Op::And(d, _, _)
+        | Op::Or(d, _, _)
+        | Op::Not(d, _)
+        | Op::Sel(d, _, _, _)
+        | Op::Call1(_, d, _)
+        | Op::Call2(_, d, _, _)
+        | Op::LdCol(d, _)
+        | Op::LdGlob(d, _)
+        | Op::LdV(d)
+        | Op::LdArea(d)
+        | Op::LdDiam(d)
+        | Op::LdIon(d, _, _)
+        | Op::LdW(d, _) => *d,
+        _ => return None,
+    })
+}
+
+fn sop_regs(s: &SOp) -> Vec<u32> {
+    match *s {
+        SOp::Mov(d, a) | SOp::Neg(d, a) | SOp::Not(d, a) | SOp::Exp(d, a) => vec![d, a],
+        SOp::Call1(_, d, a) => vec![d, a],
+        SOp::Add(d, a, b)
+        | SOp::Sub(d, a, b)
+        | SOp::Mul(d, a, b)
+        | SOp::Div(d, a, b)
+        | SOp::Lt(d, a, b)
+        | SOp::Le(d, a, b)
+        | SOp::Gt(d, a, b)
+        | SOp::Ge(d, a, b)
+        | SOp::Eq(d, a, b)
+        | SOp::Ne(d, a, b)
+        | SOp::And(d, a, b)
+        | SOp::Or(d, a, b)
+        | SOp::Pow(d, a, b)
+        | SOp::Call2(_, d, a, b) => vec![d, a, b],
+        SOp::Sel(d, c, a, b) | SOp::SubDiv(d, a, b, c) => {
+            vec![d, c, a, b]
+        }
+        SOp::LdCol(d, _)
+        | SOp::LdGlob(d, _)
+        | SOp::LdV(d)
+        | SOp::LdArea(d)
+        | SOp::LdDiam(d)
+        | SOp::LdIon(d, _, _)
+        | SOp::LdW(d, _) => vec![d],
+        SOp::StCol(_, a)
+        | SOp::StGlob(_, a)
+        | SOp::StIon(_, _, a)
+        | SOp::AddIon(_, _, a)
+        | SOp::AddRhs(a)
+        | SOp::SubRhs(a)
+        | SOp::AddD(a)
+        | SOp::SubD(a)
+        | SOp::StW(_, a) => vec![a],
+        SOp::NetSend(m, t, f) => vec![m, t, f],
+        SOp::NetEvent(m, t) | SOp::NetMove(m, t) => vec![m, t],
+        SOp::SkipIfZero(c, _) => vec![c],
+        SOp::WroteConc(_) | SOp::Skip(_) => vec![],
+    }
+}
+
+/// Superinstructions: `t = a - b; t = t / c` → `t = (a - b) / c` (the same two roundings)
+/// when the intermediate only lives in `t`. Skip distances are recomputed; no pair is fused
+/// across a skip target.
+fn fuse(ops: Vec<SOp>) -> Vec<SOp> {
+    let n = ops.len();
+    let skip_len = |o: &SOp| match o {
+        SOp::SkipIfZero(_, k) | SOp::Skip(k) => Some(*k as usize),
+        _ => None,
+    };
+    let mut target = vec![false; n + 1];
+    for (i, o) in ops.iter().enumerate() {
+        if let Some(k) = skip_len(o) {
+            target[(i + 1 + k).min(n)] = true;
+        }
+    }
+    let mut out: Vec<SOp> = Vec::with_capacity(n);
+    let mut map = vec![0usize; n + 1];
+    let mut i = 0;
+    while i < n {
+        map[i] = out.len();
+        if i + 1 < n && !target[i + 1] {
+            if let (SOp::Sub(d1, a, b), SOp::Div(d2, t, c)) = (ops[i], ops[i + 1]) {
+                if d1 == t && d2 == d1 && c != d1 {
+                    map[i + 1] = out.len();
+                    out.push(SOp::SubDiv(d2, a, b, c));
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        out.push(ops[i]);
+        i += 1;
+    }
+    map[n] = out.len();
+    for (i, o) in ops.iter().enumerate() {
+        if let Some(k) = skip_len(o) {
+            let nk = (map[(i + 1 + k).min(n)] - map[i] - 1) as u32;
+            out[map[i]] = match *o {
+                SOp::SkipIfZero(c, _) => SOp::SkipIfZero(c, nk),
+                _ => SOp::Skip(nk),
+            };
+        }
+    }
+    out
+}
+
+impl Compiled {
+    /// Build the scalar forms of the per-step and per-event kernels.
+    pub(crate) fn build_scalar(&mut self) {
+        self.init.scalar = self.init.scalar_form(0).map(Box::new);
+        if let Some(k) = self.current.as_mut() {
+            k.scalar = k.scalar_form(1).map(Box::new);
+        }
+        if let Some(k) = self.state.as_mut() {
+            k.scalar = k.scalar_form(2).map(Box::new);
+        }
+        if let Some(k) = self.net_receive.as_mut() {
+            k.scalar = k.scalar_form(3).map(Box::new);
+        }
+        if let Some(k) = self.net_receive_init.as_mut() {
+            k.scalar = k.scalar_form(4).map(Box::new);
+        }
+    }
+
+    /// Run `k` through its scalar form for instances `insts`, if it has one and the count
+    /// allows. Returns `None` when the batched path must be used.
+    #[allow(clippy::too_many_arguments)]
+    fn try_scalar<'c>(
+        &self,
+        k: &Kernel,
+        m: &mut MechInstances,
+        ctx: &mut Ctx<'_>,
+        insts: std::ops::Range<usize>,
+        mut weights: Option<&mut [f64]>,
+        flag: f64,
+        mut sink: Option<&mut (dyn EventSink + 'c)>,
+    ) -> Option<Result<(), ExecError>> {
+        let sk = k.scalar.as_deref()?;
+        let n = insts.len();
+        if n == 0 || n > SCALAR_MAX || (n > 1 && !sk.multi_ok) {
+            return None;
+        }
+        let mut files = std::mem::take(&mut m.scratch.scalar);
+        if files.len() <= sk.slot {
+            files.resize_with(sk.slot + 1, Vec::new);
+        }
+        let regs = &mut files[sk.slot];
+        if regs.len() != sk.nregs || sk.consts_dirty {
+            regs.resize(sk.nregs, 0.0);
+            for (r, v) in &k.consts {
+                regs[*r as usize] = *v;
+            }
+        }
+        for (r, sp) in &k.specials {
+            regs[*r as usize] = match sp {
+                Special::T => ctx.globals.t,
+                Special::Dt => ctx.globals.dt,
+                Special::Celsius => ctx.globals.celsius,
+                Special::Flag => flag,
+            };
+        }
+        for inst in insts {
+            if sk.consts_dirty {
+                for (r, v) in &k.consts {
+                    regs[*r as usize] = *v;
+                }
+            }
+            exec_scalar(
+                sk,
+                m,
+                regs,
+                inst,
+                ctx,
+                sink.as_deref_mut(),
+                weights.as_deref_mut(),
+            );
+        }
+        m.scratch.scalar = files;
+        Some(Ok(()))
+    }
+}
+
+fn exec_scalar<'c>(
+    sk: &ScalarKernel,
+    m: &mut MechInstances,
+    regs: &mut [f64],
+    inst: usize,
+    ctx: &mut Ctx<'_>,
+    mut sink: Option<&mut (dyn EventSink + 'c)>,
+    mut weights: Option<&mut [f64]>,
+) {
+    let node = m.nodes.get(inst).copied().unwrap_or(0);
+    let b2f = |b: bool| if b { 1.0 } else { 0.0 };
+    let ops = &sk.ops[..];
+    let mut pc = 0usize;
+    macro_rules! g {
+        ($r:expr) => {
+            regs[$r as usize]
+        };
+    }
+    let mask = |regs: &[f64], mk: u32| mk == NO_MASK || regs[mk as usize] != 0.0;
+    while pc < ops.len() {
+        let op = ops[pc];
+        pc += 1;
+        match op {
+            SOp::Mov(d, a) => g!(d) = g!(a),
+            SOp::Add(d, a, b) => g!(d) = g!(a) + g!(b),
+            SOp::Sub(d, a, b) => g!(d) = g!(a) - g!(b),
+            SOp::Mul(d, a, b) => g!(d) = g!(a) * g!(b),
+            SOp::Div(d, a, b) => g!(d) = g!(a) / g!(b),
+            SOp::SubDiv(d, a, b, c) => g!(d) = (g!(a) - g!(b)) / g!(c),
+            SOp::Neg(d, a) => g!(d) = -g!(a),
+            SOp::Lt(d, a, b) => g!(d) = b2f(g!(a) < g!(b)),
+            SOp::Le(d, a, b) => g!(d) = b2f(g!(a) <= g!(b)),
+            SOp::Gt(d, a, b) => g!(d) = b2f(g!(a) > g!(b)),
+            SOp::Ge(d, a, b) => g!(d) = b2f(g!(a) >= g!(b)),
+            SOp::Eq(d, a, b) => g!(d) = b2f(g!(a) == g!(b)),
+            SOp::Ne(d, a, b) => g!(d) = b2f(g!(a) != g!(b)),
+            SOp::And(d, a, b) => g!(d) = b2f(g!(a) != 0.0 && g!(b) != 0.0),
+            SOp::Or(d, a, b) => g!(d) = b2f(g!(a) != 0.0 || g!(b) != 0.0),
+            SOp::Not(d, a) => g!(d) = b2f(g!(a) == 0.0),
+            SOp::Sel(d, c, a, b) => g!(d) = if g!(c) != 0.0 { g!(a) } else { g!(b) },
+            SOp::Exp(d, a) => g!(d) = hoc_exp(g!(a)),
+            SOp::Call1(f, d, a) => g!(d) = f.apply(g!(a)),
+            SOp::Pow(d, a, b) => g!(d) = g!(a).powf(g!(b)),
+            SOp::Call2(f, d, a, b) => g!(d) = f.apply(g!(a), g!(b)),
+            SOp::LdCol(d, c) => g!(d) = m.columns[c as usize][inst],
+            SOp::StCol(c, a) => m.columns[c as usize][inst] = g!(a),
+            SOp::LdGlob(d, gl) => g!(d) = m.globals[gl as usize],
+            SOp::StGlob(gl, a) => m.globals[gl as usize] = g!(a),
+            SOp::LdV(d) => g!(d) = ctx.v[node],
+            SOp::LdArea(d) => g!(d) = ctx.area[node],
+            SOp::LdDiam(d) => g!(d) = ctx.diam[node],
+            SOp::LdIon(d, s, f) => {
+                g!(d) = ion_arr(&ctx.ions[m.ion_slots[s as usize]], f)[node];
+            }
+            SOp::StIon(s, f, a) => {
+                ion_arr_mut(&mut ctx.ions[m.ion_slots[s as usize]], f)[node] = g!(a);
+            }
+            SOp::AddIon(s, f, a) => {
+                ion_arr_mut(&mut ctx.ions[m.ion_slots[s as usize]], f)[node] += g!(a);
+            }
+            SOp::WroteConc(s) => {
+                let celsius = ctx.globals.celsius;
+                let ion = &mut ctx.ions[m.ion_slots[s as usize]];
+                if ion.style[node] & style::EINIT != 0 {
+                    ion.e[node] = nernst(ion.ci[node], ion.co[node], ion.charge, celsius);
+                }
+            }
+            SOp::AddRhs(a) => ctx.rhs[node] += g!(a),
+            SOp::SubRhs(a) => ctx.rhs[node] -= g!(a),
+            SOp::AddD(a) => ctx.d[node] += g!(a),
+            SOp::SubD(a) => ctx.d[node] -= g!(a),
+            SOp::LdW(d, k) => {
+                g!(d) = weights
+                    .as_ref()
+                    .and_then(|w| w.get(k as usize).copied())
+                    .unwrap_or(0.0);
+            }
+            SOp::StW(k, a) => {
+                let v = g!(a);
+                if let Some(x) = weights.as_mut().and_then(|w| w.get_mut(k as usize)) {
+                    *x = v;
+                }
+            }
+            SOp::NetSend(mk, t, f) => {
+                if mask(regs, mk) {
+                    if let Some(s) = sink.as_mut() {
+                        s.net_send(inst, g!(t), g!(f));
+                    }
+                }
+            }
+            SOp::NetEvent(mk, t) => {
+                if mask(regs, mk) {
+                    if let Some(s) = sink.as_mut() {
+                        s.net_event(inst, g!(t));
+                    }
+                }
+            }
+            SOp::NetMove(mk, t) => {
+                if mask(regs, mk) {
+                    if let Some(s) = sink.as_mut() {
+                        s.net_move(inst, g!(t));
+                    }
+                }
+            }
+            SOp::SkipIfZero(c, n) => {
+                if g!(c) == 0.0 {
+                    pc += n as usize;
+                }
+            }
+            SOp::Skip(n) => pc += n as usize,
+        }
     }
 }
