@@ -874,6 +874,8 @@ const RUN_BIONET_PY: &str = r#""""Run this folder with BMTK BioNet on NEURON (wr
 
 Rall runs the same folder with `rall run @CONFIG@` and needs nothing compiled. NEURON needs the
 channel mechanisms compiled first:  cd components/mechanisms && nrnivmodl modfiles
+Virtual cells (spike inputs) also need NEURON's VecStim: put a vecevent.mod (BMTK ships one) into
+components/mechanisms/modfiles before nrnivmodl. Rall has VecStim built in.
 
 usage: python run_bionet.py [CONFIG]      (default: @CONFIG@)
 """
@@ -912,6 +914,8 @@ Types data used by BMTK's examples and tutorials.
 | `filter_models/` | FilterNet (LGN) filters | not used by BioNet | not used by BioNet |
 
 The `.mod` files are Rall's own implementations of the Allen channel set; NEURON compiles and
-runs them too (`validation/sim_setup/interop.sh` checks that BMTK + NEURON and `rall run` give the
-same spikes on a folder made by `rall sim-setup`).
+runs them too. VecStim (virtual cells fed by spike inputs) is built into Rall, so there is no
+`vecevent.mod`; for NEURON add one (BMTK ships it) to `mechanisms/modfiles/` before `nrnivmodl`.
+`validation/sim_setup/interop.sh` in Rall's repository checks that BMTK + NEURON and `rall run`
+give the same spikes on a folder made by `rall sim-setup`.
 ";

@@ -193,6 +193,15 @@ pub fn sim_setup(a: &SimSetupArgs) -> anyhow::Result<String> {
              modfiles)",
             rep.components_dir.join("mechanisms").display()
         );
+        let modfiles = rep.components_dir.join("mechanisms/modfiles");
+        if !o.spikes_inputs.is_empty() && !modfiles.join("vecevent.mod").exists() {
+            let _ = writeln!(
+                s,
+                "  NEURON also needs VecStim for the spike inputs: add a vecevent.mod (BMTK ships \
+                 one) to {} first; Rall has VecStim built in.",
+                modfiles.display()
+            );
+        }
     }
     let _ = writeln!(s, "run it: rall run {}", rep.config.display());
     Ok(s)
