@@ -311,4 +311,80 @@ fn main() {
             vm_cur / nat_cur
         );
     }
+    single_instance(&cat, &area, &diam, g);
+}
+
+/// One instance per type (the tutorial cell's soma): scalar path vs the batched VM with one
+/// live lane, ns per kernel call (state + current), final states compared bitwise.
+fn single_instance(cat: &Catalogue, area: &[f64], diam: &[f64], g: Globals) {
+    const CALLS: usize = 200_000;
+    println!();
+    println!("| kernel (1 instance) | scalar ns/call | batched ns/call | speed-up | identical |");
+    println!("|---|---|---|---|---|");
+    for (name, slot, gbar) in [
+        ("NaTs", 0usize, 0.5),
+        ("Kv3_1", 1, 0.3),
+        ("Ca_HVA", 2, 5e-4),
+    ] {
+        let mech = cat.get(name).unwrap().clone();
+        let run = |scalar: bool| -> (f64, f64, Vec<u64>) {
+            rall_nmodl::vm::set_scalar_enabled(scalar);
+            let mut ions = vec![
+                IonArrays::new("na", None, 1),
+                IonArrays::new("k", None, 1),
+                IonArrays::new("ca", None, 1),
+            ];
+            let mut mi = mech.instantiate(&[0], &[slot]);
+            mi.column_mut(mi.var_id("gbar").unwrap()).fill(gbar);
+            let (mut rhs, mut d) = (vec![0.0], vec![0.0]);
+            // a slow voltage sweep, so that every call sees a new v
+            let vs: Vec<f64> = (0..CALLS)
+                .map(|k| -80.0 + 100.0 * (k as f64 / CALLS as f64))
+                .collect();
+            let mut ctx = Ctx {
+                v: &vs[..1],
+                rhs: &mut rhs,
+                d: &mut d,
+                area: &area[..1],
+                diam: &diam[..1],
+                ions: &mut ions,
+                globals: g,
+            };
+            mi.init(&mut ctx, &mut NoEvents).unwrap();
+            let mut st = f64::INFINITY;
+            let mut cu = f64::INFINITY;
+            for _ in 0..5 {
+                // wall clock: the thread CPU clock is too coarse for calls this short
+                let t0 = Instant::now();
+                for k in 0..CALLS {
+                    ctx.v = &vs[k..k + 1];
+                    mi.state(&mut ctx).unwrap();
+                }
+                let t1 = Instant::now();
+                for k in 0..CALLS {
+                    ctx.v = &vs[k..k + 1];
+                    mi.current(&mut ctx).unwrap();
+                }
+                let t2 = Instant::now();
+                st = st.min((t1 - t0).as_secs_f64() * 1e9 / CALLS as f64);
+                cu = cu.min((t2 - t1).as_secs_f64() * 1e9 / CALLS as f64);
+            }
+            let mut bits: Vec<u64> = ["m", "h", "i"]
+                .iter()
+                .filter_map(|n| mi.var_id(n).map(|id| mi.column(id)[0].to_bits()))
+                .collect();
+            bits.push(ctx.rhs[0].to_bits());
+            bits.push(ctx.d[0].to_bits());
+            (st, cu, bits)
+        };
+        let (ss, sc, sb) = run(true);
+        let (bs, bc, bb) = run(false);
+        rall_nmodl::vm::set_scalar_enabled(true);
+        println!(
+            "| {name} state | {ss:.1} | {bs:.1} | {:.1}× | {} |",
+            bs / ss,
+            sb == bb
+        );
+        println!("| {name} current | {sc:.1} | {bc:.1} | {:.1}× | |", bc / sc);
+    }
 }

@@ -381,6 +381,9 @@ pub struct Compiled {
     pub artificial: bool,
     /// Mechanism name (for errors).
     pub name: String,
+    /// The current kernel has the shape of a linear leak (`i = g*(v - e)`, e.g. `pas`) and is
+    /// run by [`leak_current`]: columns (g, e, i).
+    pub leak: Option<[u32; 3]>,
 }
 
 struct Env<'a, 'b, 'c> {
@@ -538,6 +541,10 @@ impl Compiled {
         self.run_blocks(&self.init, m, c, Some(s))
     }
     pub fn run_current(&self, m: &mut MechInstances, c: &mut Ctx<'_>) -> Result<(), ExecError> {
+        if let Some(cols) = self.leak {
+            leak_current(m, c, cols);
+            return Ok(());
+        }
         self.check_tables(m, c)?;
         match &self.current {
             Some(k) => self.run_blocks(k, m, c, None),
@@ -650,31 +657,42 @@ impl Compiled {
         // vectorise); lanes past `n` hold values that are never stored.
         // Arithmetic runs over all LANES lanes on fixed-size arrays (no bounds checks; the
         // loops vectorise); lanes past `n` hold values that are never stored.
+        // Registers as LANES-wide blocks; results are written in place when the destination
+        // is distinct from the operands (else the operands are copied first).
         macro_rules! bin {
             ($d:expr, $a:expr, $b:expr, $f:expr) => {{
-                let (d, a, b) = (r!(*$d), r!(*$a), r!(*$b));
-                let mut out = [0.0f64; LANES];
-                {
-                    let x: &[f64; LANES] = regs[a..a + LANES].try_into().unwrap();
-                    let y: &[f64; LANES] = regs[b..b + LANES].try_into().unwrap();
+                let (d, a, b) = (*$d as usize, *$a as usize, *$b as usize);
+                let rr = regs.as_chunks_mut::<LANES>().0;
+                if d != a && d != b && a != b {
+                    let [o, x, y] = rr.get_disjoint_mut([d, a, b]).unwrap();
                     for l in 0..LANES {
-                        out[l] = $f(x[l], y[l]);
+                        o[l] = $f(x[l], y[l]);
+                    }
+                } else {
+                    let (x, y) = (rr[a], rr[b]);
+                    let o = &mut rr[d];
+                    for l in 0..LANES {
+                        o[l] = $f(x[l], y[l]);
                     }
                 }
-                regs[d..d + LANES].copy_from_slice(&out);
             }};
         }
         macro_rules! un {
             ($d:expr, $a:expr, $f:expr) => {{
-                let (d, a) = (r!(*$d), r!(*$a));
-                let mut out = [0.0f64; LANES];
-                {
-                    let x: &[f64; LANES] = regs[a..a + LANES].try_into().unwrap();
+                let (d, a) = (*$d as usize, *$a as usize);
+                let rr = regs.as_chunks_mut::<LANES>().0;
+                if d != a {
+                    let [o, x] = rr.get_disjoint_mut([d, a]).unwrap();
                     for l in 0..LANES {
-                        out[l] = $f(x[l]);
+                        o[l] = $f(x[l]);
+                    }
+                } else {
+                    let x = rr[a];
+                    let o = &mut rr[d];
+                    for l in 0..LANES {
+                        o[l] = $f(x[l]);
                     }
                 }
-                regs[d..d + LANES].copy_from_slice(&out);
             }};
         }
         let b2f = |b: bool| if b { 1.0 } else { 0.0 };
@@ -699,17 +717,13 @@ impl Compiled {
                 Op::Or(d, a, b) => bin!(d, a, b, |x: f64, y: f64| b2f(x != 0.0 || y != 0.0)),
                 Op::Not(d, a) => un!(d, a, |x: f64| b2f(x == 0.0)),
                 Op::Sel(d, c, a, b) => {
-                    let (d, c, a, b) = (r!(*d), r!(*c), r!(*a), r!(*b));
-                    let mut out = [0.0f64; LANES];
-                    {
-                        let cc: &[f64; LANES] = regs[c..c + LANES].try_into().unwrap();
-                        let x: &[f64; LANES] = regs[a..a + LANES].try_into().unwrap();
-                        let y: &[f64; LANES] = regs[b..b + LANES].try_into().unwrap();
-                        for l in 0..LANES {
-                            out[l] = if cc[l] != 0.0 { x[l] } else { y[l] };
-                        }
+                    let (d, c, a, b) = (*d as usize, *c as usize, *a as usize, *b as usize);
+                    let rr = regs.as_chunks_mut::<LANES>().0;
+                    let (cc, x, y) = (rr[c], rr[a], rr[b]);
+                    let o = &mut rr[d];
+                    for l in 0..LANES {
+                        o[l] = if cc[l] != 0.0 { x[l] } else { y[l] };
                     }
-                    regs[d..d + LANES].copy_from_slice(&out);
                 }
                 // libm calls only on the live lanes (the others are never stored)
                 Op::Call1(f, d, a) => {
@@ -1103,8 +1117,17 @@ fn ion_arr_mut(ion: &mut crate::runtime::IonArrays, f: IonField) -> &mut [f64] {
 // ---------------------------------------------------------------------------------------------
 // Scalar path: one instance at a time on a compact register file.
 
-/// Kernels run with fewer instances than this go through the scalar path (when allowed).
+/// Kernels run with at most this many instances go through the scalar path (when allowed).
 pub const SCALAR_MAX: usize = 4;
+
+static SCALAR_ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Benchmarks only: route every kernel through the batched path (`false`) or let few-instance
+/// kernels take the scalar path (`true`, the default). Results are bit-identical either way.
+#[doc(hidden)]
+pub fn set_scalar_enabled(on: bool) {
+    SCALAR_ENABLED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
 
 /// A scalar instruction: the same operations as [`Op`], on a compact `f64` register file
 /// (register `r` is `regs[r]`), with the constants filled once.
@@ -1132,6 +1155,10 @@ enum SOp {
     Call2(F2, u32, u32, u32),
     /// d = (a - b) / c (`(i(v+0.001) - i(v)) / 0.001` and the like)
     SubDiv(u32, u32, u32, u32),
+    /// `LdCol` for the (register, column) pairs `cols[start..start + len]`
+    LdCols(u32, u32),
+    /// `StCol` for the (column, register) pairs `cols[start..start + len]`
+    StCols(u32, u32),
     LdCol(u32, u32),
     StCol(u32, u32),
     LdGlob(u32, u32),
@@ -1163,6 +1190,8 @@ const NO_MASK: u32 = u32::MAX;
 #[derive(Debug, Clone, Default)]
 pub struct ScalarKernel {
     ops: Vec<SOp>,
+    /// Operands of `LdCols`/`StCols`.
+    cols: Vec<(u32, u32)>,
     nregs: usize,
     /// Index of this kernel's register file in the scratch.
     slot: usize,
@@ -1266,9 +1295,10 @@ impl Kernel {
             ops.push(s);
         }
         let consts_dirty = self.consts.iter().any(|(r, _)| writes.contains(r));
-        let ops = fuse(ops);
+        let (ops, cols) = fuse(ops);
         Some(ScalarKernel {
             ops,
+            cols,
             nregs: nregs as usize,
             slot,
             consts_dirty,
@@ -1348,14 +1378,14 @@ fn sop_regs(s: &SOp) -> Vec<u32> {
         SOp::NetSend(m, t, f) => vec![m, t, f],
         SOp::NetEvent(m, t) | SOp::NetMove(m, t) => vec![m, t],
         SOp::SkipIfZero(c, _) => vec![c],
-        SOp::WroteConc(_) | SOp::Skip(_) => vec![],
+        SOp::WroteConc(_) | SOp::Skip(_) | SOp::LdCols(..) | SOp::StCols(..) => vec![],
     }
 }
 
 /// Superinstructions: `t = a - b; t = t / c` → `t = (a - b) / c` (the same two roundings)
 /// when the intermediate only lives in `t`. Skip distances are recomputed; no pair is fused
 /// across a skip target.
-fn fuse(ops: Vec<SOp>) -> Vec<SOp> {
+fn fuse(ops: Vec<SOp>) -> (Vec<SOp>, Vec<(u32, u32)>) {
     let n = ops.len();
     let skip_len = |o: &SOp| match o {
         SOp::SkipIfZero(_, k) | SOp::Skip(k) => Some(*k as usize),
@@ -1369,9 +1399,42 @@ fn fuse(ops: Vec<SOp>) -> Vec<SOp> {
     }
     let mut out: Vec<SOp> = Vec::with_capacity(n);
     let mut map = vec![0usize; n + 1];
+    let mut cols = Vec::new();
     let mut i = 0;
     while i < n {
         map[i] = out.len();
+        // runs of column loads / stores: one dispatch
+        let pair = |o: &SOp| match *o {
+            SOp::LdCol(d, c) => Some((true, (d, c))),
+            SOp::StCol(c, a) => Some((false, (c, a))),
+            _ => None,
+        };
+        if let Some((ld, p0)) = pair(&ops[i]) {
+            let start = cols.len();
+            cols.push(p0);
+            let mut j = i + 1;
+            while j < n && !target[j] {
+                match pair(&ops[j]) {
+                    Some((l2, p)) if l2 == ld => {
+                        cols.push(p);
+                        map[j] = out.len();
+                        j += 1;
+                    }
+                    _ => break,
+                }
+            }
+            if j - i >= 2 {
+                let len = (j - i) as u32;
+                out.push(if ld {
+                    SOp::LdCols(start as u32, len)
+                } else {
+                    SOp::StCols(start as u32, len)
+                });
+                i = j;
+                continue;
+            }
+            cols.truncate(start);
+        }
         if i + 1 < n && !target[i + 1] {
             if let (SOp::Sub(d1, a, b), SOp::Div(d2, t, c)) = (ops[i], ops[i + 1]) {
                 if d1 == t && d2 == d1 && c != d1 {
@@ -1395,12 +1458,16 @@ fn fuse(ops: Vec<SOp>) -> Vec<SOp> {
             };
         }
     }
-    out
+    (out, cols)
 }
 
 impl Compiled {
     /// Build the scalar forms of the per-step and per-event kernels.
     pub(crate) fn build_scalar(&mut self) {
+        self.leak = self.current.as_ref().and_then(leak_shape);
+        if !self.tables.is_empty() {
+            self.leak = None;
+        }
         self.init.scalar = self.init.scalar_form(0).map(Box::new);
         if let Some(k) = self.current.as_mut() {
             k.scalar = k.scalar_form(1).map(Box::new);
@@ -1430,6 +1497,9 @@ impl Compiled {
         mut sink: Option<&mut (dyn EventSink + 'c)>,
     ) -> Option<Result<(), ExecError>> {
         let sk = k.scalar.as_deref()?;
+        if !SCALAR_ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
         let n = insts.len();
         if n == 0 || n > SCALAR_MAX || (n > 1 && !sk.multi_ok) {
             return None;
@@ -1520,6 +1590,16 @@ fn exec_scalar<'c>(
             SOp::Call2(f, d, a, b) => g!(d) = f.apply(g!(a), g!(b)),
             SOp::LdCol(d, c) => g!(d) = m.columns[c as usize][inst],
             SOp::StCol(c, a) => m.columns[c as usize][inst] = g!(a),
+            SOp::LdCols(s, len) => {
+                for &(d, c) in &sk.cols[s as usize..(s + len) as usize] {
+                    g!(d) = m.columns[c as usize][inst];
+                }
+            }
+            SOp::StCols(s, len) => {
+                for &(c, a) in &sk.cols[s as usize..(s + len) as usize] {
+                    m.columns[c as usize][inst] = g!(a);
+                }
+            }
             SOp::LdGlob(d, gl) => g!(d) = m.globals[gl as usize],
             SOp::StGlob(gl, a) => m.globals[gl as usize] = g!(a),
             SOp::LdV(d) => g!(d) = ctx.v[node],
@@ -1586,4 +1666,69 @@ fn exec_scalar<'c>(
             SOp::Skip(n) => pc += n as usize,
         }
     }
+}
+
+/// Recognise the current kernel of a linear leak: exactly the ops nocmodl's `nrn_cur` performs
+/// for `i = g*(v - e)` with one NONSPECIFIC_CURRENT (what `pas` compiles to).
+fn leak_shape(k: &Kernel) -> Option<[u32; 3]> {
+    let (cg, ce, ci) = match k.ops.get(1..4)? {
+        [Op::LdCol(3, cg), Op::LdCol(4, ce), Op::LdCol(5, ci)] => (*cg, *ce, *ci),
+        _ => return None,
+    };
+    if cg == ce || cg == ci || ce == ci {
+        return None;
+    }
+    let expect = [
+        Op::LdV(0),
+        Op::LdCol(3, cg),
+        Op::LdCol(4, ce),
+        Op::LdCol(5, ci),
+        Op::Add(1, 0, 2),
+        Op::Sub(11, 1, 4),
+        Op::Mul(5, 3, 11),
+        Op::Add(6, 7, 5),
+        Op::Mov(1, 0),
+        Op::Sub(11, 1, 4),
+        Op::Mul(5, 3, 11),
+        Op::Add(8, 7, 5),
+        Op::Sub(10, 6, 8),
+        Op::Div(10, 10, 2),
+        Op::AccRhs(8, -1.0),
+        Op::AccD(10, 1.0),
+        Op::StCol(ci, 5),
+    ];
+    let konst = |r: Reg| {
+        k.consts
+            .iter()
+            .find(|(c, _)| *c == r)
+            .map(|(_, x)| x.to_bits())
+    };
+    let ok = k.ops[..] == expect[..]
+        && k.specials.is_empty()
+        && konst(2) == Some(0.001f64.to_bits())
+        && konst(7) == Some(0.0f64.to_bits());
+    ok.then_some([cg, ce, ci])
+}
+
+/// The leak current kernel of [`leak_shape`], per instance with the same operations in the
+/// same order: `i(v + 0.001)`, `i(v)`, `g = (0 + i(v+0.001) - (0 + i(v))) / 0.001`,
+/// `rhs -= 0 + i(v)`, `d += g`, store `i`.
+fn leak_current(m: &mut MechInstances, ctx: &mut Ctx<'_>, [cg, ce, ci]: [u32; 3]) {
+    let cols = &mut m.columns;
+    let g = std::mem::take(&mut cols[cg as usize]);
+    let e = std::mem::take(&mut cols[ce as usize]);
+    let icol = &mut cols[ci as usize];
+    for (k, &nd) in m.nodes.iter().enumerate() {
+        let v = ctx.v[nd];
+        let i_hi = g[k] * ((v + 0.001) - e[k]);
+        let cur_hi = 0.0 + i_hi;
+        let i = g[k] * (v - e[k]);
+        let cur = 0.0 + i;
+        let gg = (cur_hi - cur) / 0.001;
+        ctx.rhs[nd] -= cur;
+        ctx.d[nd] += gg;
+        icol[k] = i;
+    }
+    cols[cg as usize] = g;
+    cols[ce as usize] = e;
 }
