@@ -1557,9 +1557,13 @@ fn exec_scalar<'c>(
     let b2f = |b: bool| if b { 1.0 } else { 0.0 };
     let ops = &sk.ops[..];
     let mut pc = 0usize;
+    // Every register index in `sk.ops` and `sk.cols` is below `sk.nregs` (checked when the
+    // scalar form is built, `scalar_form`), and the register file has `sk.nregs` entries.
+    assert!(regs.len() >= sk.nregs);
     macro_rules! g {
         ($r:expr) => {
-            regs[$r as usize]
+            // SAFETY: see the assertion above.
+            *unsafe { regs.get_unchecked_mut($r as usize) }
         };
     }
     let mask = |regs: &[f64], mk: u32| mk == NO_MASK || regs[mk as usize] != 0.0;
