@@ -1155,6 +1155,57 @@ enum SOp {
     Call2(F2, u32, u32, u32),
     /// d = (a - b) / c (`(i(v+0.001) - i(v)) / 0.001` and the like)
     SubDiv(u32, u32, u32, u32),
+    // Pairs of consecutive arithmetic ops, `[d1, a1, b1, d2, a2, b2]` (b unused by the unary
+    // ones), executed in order: one dispatch for two ops.
+    PAddAdd([u16; 6]),
+    PAddSub([u16; 6]),
+    PAddMul([u16; 6]),
+    PAddDiv([u16; 6]),
+    PAddNeg([u16; 6]),
+    PAddExp([u16; 6]),
+    PAddMov([u16; 6]),
+    PSubAdd([u16; 6]),
+    PSubSub([u16; 6]),
+    PSubMul([u16; 6]),
+    PSubDiv([u16; 6]),
+    PSubNeg([u16; 6]),
+    PSubExp([u16; 6]),
+    PSubMov([u16; 6]),
+    PMulAdd([u16; 6]),
+    PMulSub([u16; 6]),
+    PMulMul([u16; 6]),
+    PMulDiv([u16; 6]),
+    PMulNeg([u16; 6]),
+    PMulExp([u16; 6]),
+    PMulMov([u16; 6]),
+    PDivAdd([u16; 6]),
+    PDivSub([u16; 6]),
+    PDivMul([u16; 6]),
+    PDivDiv([u16; 6]),
+    PDivNeg([u16; 6]),
+    PDivExp([u16; 6]),
+    PDivMov([u16; 6]),
+    PNegAdd([u16; 6]),
+    PNegSub([u16; 6]),
+    PNegMul([u16; 6]),
+    PNegDiv([u16; 6]),
+    PNegNeg([u16; 6]),
+    PNegExp([u16; 6]),
+    PNegMov([u16; 6]),
+    PExpAdd([u16; 6]),
+    PExpSub([u16; 6]),
+    PExpMul([u16; 6]),
+    PExpDiv([u16; 6]),
+    PExpNeg([u16; 6]),
+    PExpExp([u16; 6]),
+    PExpMov([u16; 6]),
+    PMovAdd([u16; 6]),
+    PMovSub([u16; 6]),
+    PMovMul([u16; 6]),
+    PMovDiv([u16; 6]),
+    PMovNeg([u16; 6]),
+    PMovExp([u16; 6]),
+    PMovMov([u16; 6]),
     /// `LdCol` for the (register, column) pairs `cols[start..start + len]`
     LdCols(u32, u32),
     /// `StCol` for the (column, register) pairs `cols[start..start + len]`
@@ -1378,7 +1429,77 @@ fn sop_regs(s: &SOp) -> Vec<u32> {
         SOp::NetSend(m, t, f) => vec![m, t, f],
         SOp::NetEvent(m, t) | SOp::NetMove(m, t) => vec![m, t],
         SOp::SkipIfZero(c, _) => vec![c],
-        SOp::WroteConc(_) | SOp::Skip(_) | SOp::LdCols(..) | SOp::StCols(..) => vec![],
+        // the rest have no registers, or are built after the registers were counted (pairs)
+        _ => vec![],
+    }
+}
+
+/// Arithmetic op as (kind, d, a, b) for pairing (kinds in the order of [`pair_op`]).
+fn arith(o: &SOp) -> Option<(u8, u32, u32, u32)> {
+    Some(match *o {
+        SOp::Add(d, a, b) => (0, d, a, b),
+        SOp::Sub(d, a, b) => (1, d, a, b),
+        SOp::Mul(d, a, b) => (2, d, a, b),
+        SOp::Div(d, a, b) => (3, d, a, b),
+        SOp::Neg(d, a) => (4, d, a, 0),
+        SOp::Exp(d, a) => (5, d, a, 0),
+        SOp::Mov(d, a) => (6, d, a, 0),
+        _ => return None,
+    })
+}
+
+fn pair_op(k1: u8, k2: u8, r: [u16; 6]) -> SOp {
+    match (k1, k2) {
+        (0, 0) => SOp::PAddAdd(r),
+        (0, 1) => SOp::PAddSub(r),
+        (0, 2) => SOp::PAddMul(r),
+        (0, 3) => SOp::PAddDiv(r),
+        (0, 4) => SOp::PAddNeg(r),
+        (0, 5) => SOp::PAddExp(r),
+        (0, 6) => SOp::PAddMov(r),
+        (1, 0) => SOp::PSubAdd(r),
+        (1, 1) => SOp::PSubSub(r),
+        (1, 2) => SOp::PSubMul(r),
+        (1, 3) => SOp::PSubDiv(r),
+        (1, 4) => SOp::PSubNeg(r),
+        (1, 5) => SOp::PSubExp(r),
+        (1, 6) => SOp::PSubMov(r),
+        (2, 0) => SOp::PMulAdd(r),
+        (2, 1) => SOp::PMulSub(r),
+        (2, 2) => SOp::PMulMul(r),
+        (2, 3) => SOp::PMulDiv(r),
+        (2, 4) => SOp::PMulNeg(r),
+        (2, 5) => SOp::PMulExp(r),
+        (2, 6) => SOp::PMulMov(r),
+        (3, 0) => SOp::PDivAdd(r),
+        (3, 1) => SOp::PDivSub(r),
+        (3, 2) => SOp::PDivMul(r),
+        (3, 3) => SOp::PDivDiv(r),
+        (3, 4) => SOp::PDivNeg(r),
+        (3, 5) => SOp::PDivExp(r),
+        (3, 6) => SOp::PDivMov(r),
+        (4, 0) => SOp::PNegAdd(r),
+        (4, 1) => SOp::PNegSub(r),
+        (4, 2) => SOp::PNegMul(r),
+        (4, 3) => SOp::PNegDiv(r),
+        (4, 4) => SOp::PNegNeg(r),
+        (4, 5) => SOp::PNegExp(r),
+        (4, 6) => SOp::PNegMov(r),
+        (5, 0) => SOp::PExpAdd(r),
+        (5, 1) => SOp::PExpSub(r),
+        (5, 2) => SOp::PExpMul(r),
+        (5, 3) => SOp::PExpDiv(r),
+        (5, 4) => SOp::PExpNeg(r),
+        (5, 5) => SOp::PExpExp(r),
+        (5, 6) => SOp::PExpMov(r),
+        (6, 0) => SOp::PMovAdd(r),
+        (6, 1) => SOp::PMovSub(r),
+        (6, 2) => SOp::PMovMul(r),
+        (6, 3) => SOp::PMovDiv(r),
+        (6, 4) => SOp::PMovNeg(r),
+        (6, 5) => SOp::PMovExp(r),
+        (6, 6) => SOp::PMovMov(r),
+        _ => unreachable!("arith kinds are 0..7"),
     }
 }
 
@@ -1440,6 +1561,17 @@ fn fuse(ops: Vec<SOp>) -> (Vec<SOp>, Vec<(u32, u32)>) {
                 if d1 == t && d2 == d1 && c != d1 {
                     map[i + 1] = out.len();
                     out.push(SOp::SubDiv(d2, a, b, c));
+                    i += 2;
+                    continue;
+                }
+            }
+            if let (Some((k1, d1, a1, b1)), Some((k2, d2, a2, b2))) =
+                (arith(&ops[i]), arith(&ops[i + 1]))
+            {
+                let regs = [d1, a1, b1, d2, a2, b2];
+                if regs.iter().all(|r| *r <= u16::MAX as u32) {
+                    map[i + 1] = out.len();
+                    out.push(pair_op(k1, k2, regs.map(|r| r as u16)));
                     i += 2;
                     continue;
                 }
@@ -1577,6 +1709,202 @@ fn exec_scalar<'c>(
             SOp::Mul(d, a, b) => g!(d) = g!(a) * g!(b),
             SOp::Div(d, a, b) => g!(d) = g!(a) / g!(b),
             SOp::SubDiv(d, a, b, c) => g!(d) = (g!(a) - g!(b)) / g!(c),
+            SOp::PAddAdd(r) => {
+                g!(r[0]) = g!(r[1]) + g!(r[2]);
+                g!(r[3]) = g!(r[4]) + g!(r[5]);
+            }
+            SOp::PAddSub(r) => {
+                g!(r[0]) = g!(r[1]) + g!(r[2]);
+                g!(r[3]) = g!(r[4]) - g!(r[5]);
+            }
+            SOp::PAddMul(r) => {
+                g!(r[0]) = g!(r[1]) + g!(r[2]);
+                g!(r[3]) = g!(r[4]) * g!(r[5]);
+            }
+            SOp::PAddDiv(r) => {
+                g!(r[0]) = g!(r[1]) + g!(r[2]);
+                g!(r[3]) = g!(r[4]) / g!(r[5]);
+            }
+            SOp::PAddNeg(r) => {
+                g!(r[0]) = g!(r[1]) + g!(r[2]);
+                g!(r[3]) = -g!(r[4]);
+            }
+            SOp::PAddExp(r) => {
+                g!(r[0]) = g!(r[1]) + g!(r[2]);
+                g!(r[3]) = hoc_exp(g!(r[4]));
+            }
+            SOp::PAddMov(r) => {
+                g!(r[0]) = g!(r[1]) + g!(r[2]);
+                g!(r[3]) = g!(r[4]);
+            }
+            SOp::PSubAdd(r) => {
+                g!(r[0]) = g!(r[1]) - g!(r[2]);
+                g!(r[3]) = g!(r[4]) + g!(r[5]);
+            }
+            SOp::PSubSub(r) => {
+                g!(r[0]) = g!(r[1]) - g!(r[2]);
+                g!(r[3]) = g!(r[4]) - g!(r[5]);
+            }
+            SOp::PSubMul(r) => {
+                g!(r[0]) = g!(r[1]) - g!(r[2]);
+                g!(r[3]) = g!(r[4]) * g!(r[5]);
+            }
+            SOp::PSubDiv(r) => {
+                g!(r[0]) = g!(r[1]) - g!(r[2]);
+                g!(r[3]) = g!(r[4]) / g!(r[5]);
+            }
+            SOp::PSubNeg(r) => {
+                g!(r[0]) = g!(r[1]) - g!(r[2]);
+                g!(r[3]) = -g!(r[4]);
+            }
+            SOp::PSubExp(r) => {
+                g!(r[0]) = g!(r[1]) - g!(r[2]);
+                g!(r[3]) = hoc_exp(g!(r[4]));
+            }
+            SOp::PSubMov(r) => {
+                g!(r[0]) = g!(r[1]) - g!(r[2]);
+                g!(r[3]) = g!(r[4]);
+            }
+            SOp::PMulAdd(r) => {
+                g!(r[0]) = g!(r[1]) * g!(r[2]);
+                g!(r[3]) = g!(r[4]) + g!(r[5]);
+            }
+            SOp::PMulSub(r) => {
+                g!(r[0]) = g!(r[1]) * g!(r[2]);
+                g!(r[3]) = g!(r[4]) - g!(r[5]);
+            }
+            SOp::PMulMul(r) => {
+                g!(r[0]) = g!(r[1]) * g!(r[2]);
+                g!(r[3]) = g!(r[4]) * g!(r[5]);
+            }
+            SOp::PMulDiv(r) => {
+                g!(r[0]) = g!(r[1]) * g!(r[2]);
+                g!(r[3]) = g!(r[4]) / g!(r[5]);
+            }
+            SOp::PMulNeg(r) => {
+                g!(r[0]) = g!(r[1]) * g!(r[2]);
+                g!(r[3]) = -g!(r[4]);
+            }
+            SOp::PMulExp(r) => {
+                g!(r[0]) = g!(r[1]) * g!(r[2]);
+                g!(r[3]) = hoc_exp(g!(r[4]));
+            }
+            SOp::PMulMov(r) => {
+                g!(r[0]) = g!(r[1]) * g!(r[2]);
+                g!(r[3]) = g!(r[4]);
+            }
+            SOp::PDivAdd(r) => {
+                g!(r[0]) = g!(r[1]) / g!(r[2]);
+                g!(r[3]) = g!(r[4]) + g!(r[5]);
+            }
+            SOp::PDivSub(r) => {
+                g!(r[0]) = g!(r[1]) / g!(r[2]);
+                g!(r[3]) = g!(r[4]) - g!(r[5]);
+            }
+            SOp::PDivMul(r) => {
+                g!(r[0]) = g!(r[1]) / g!(r[2]);
+                g!(r[3]) = g!(r[4]) * g!(r[5]);
+            }
+            SOp::PDivDiv(r) => {
+                g!(r[0]) = g!(r[1]) / g!(r[2]);
+                g!(r[3]) = g!(r[4]) / g!(r[5]);
+            }
+            SOp::PDivNeg(r) => {
+                g!(r[0]) = g!(r[1]) / g!(r[2]);
+                g!(r[3]) = -g!(r[4]);
+            }
+            SOp::PDivExp(r) => {
+                g!(r[0]) = g!(r[1]) / g!(r[2]);
+                g!(r[3]) = hoc_exp(g!(r[4]));
+            }
+            SOp::PDivMov(r) => {
+                g!(r[0]) = g!(r[1]) / g!(r[2]);
+                g!(r[3]) = g!(r[4]);
+            }
+            SOp::PNegAdd(r) => {
+                g!(r[0]) = -g!(r[1]);
+                g!(r[3]) = g!(r[4]) + g!(r[5]);
+            }
+            SOp::PNegSub(r) => {
+                g!(r[0]) = -g!(r[1]);
+                g!(r[3]) = g!(r[4]) - g!(r[5]);
+            }
+            SOp::PNegMul(r) => {
+                g!(r[0]) = -g!(r[1]);
+                g!(r[3]) = g!(r[4]) * g!(r[5]);
+            }
+            SOp::PNegDiv(r) => {
+                g!(r[0]) = -g!(r[1]);
+                g!(r[3]) = g!(r[4]) / g!(r[5]);
+            }
+            SOp::PNegNeg(r) => {
+                g!(r[0]) = -g!(r[1]);
+                g!(r[3]) = -g!(r[4]);
+            }
+            SOp::PNegExp(r) => {
+                g!(r[0]) = -g!(r[1]);
+                g!(r[3]) = hoc_exp(g!(r[4]));
+            }
+            SOp::PNegMov(r) => {
+                g!(r[0]) = -g!(r[1]);
+                g!(r[3]) = g!(r[4]);
+            }
+            SOp::PExpAdd(r) => {
+                g!(r[0]) = hoc_exp(g!(r[1]));
+                g!(r[3]) = g!(r[4]) + g!(r[5]);
+            }
+            SOp::PExpSub(r) => {
+                g!(r[0]) = hoc_exp(g!(r[1]));
+                g!(r[3]) = g!(r[4]) - g!(r[5]);
+            }
+            SOp::PExpMul(r) => {
+                g!(r[0]) = hoc_exp(g!(r[1]));
+                g!(r[3]) = g!(r[4]) * g!(r[5]);
+            }
+            SOp::PExpDiv(r) => {
+                g!(r[0]) = hoc_exp(g!(r[1]));
+                g!(r[3]) = g!(r[4]) / g!(r[5]);
+            }
+            SOp::PExpNeg(r) => {
+                g!(r[0]) = hoc_exp(g!(r[1]));
+                g!(r[3]) = -g!(r[4]);
+            }
+            SOp::PExpExp(r) => {
+                g!(r[0]) = hoc_exp(g!(r[1]));
+                g!(r[3]) = hoc_exp(g!(r[4]));
+            }
+            SOp::PExpMov(r) => {
+                g!(r[0]) = hoc_exp(g!(r[1]));
+                g!(r[3]) = g!(r[4]);
+            }
+            SOp::PMovAdd(r) => {
+                g!(r[0]) = g!(r[1]);
+                g!(r[3]) = g!(r[4]) + g!(r[5]);
+            }
+            SOp::PMovSub(r) => {
+                g!(r[0]) = g!(r[1]);
+                g!(r[3]) = g!(r[4]) - g!(r[5]);
+            }
+            SOp::PMovMul(r) => {
+                g!(r[0]) = g!(r[1]);
+                g!(r[3]) = g!(r[4]) * g!(r[5]);
+            }
+            SOp::PMovDiv(r) => {
+                g!(r[0]) = g!(r[1]);
+                g!(r[3]) = g!(r[4]) / g!(r[5]);
+            }
+            SOp::PMovNeg(r) => {
+                g!(r[0]) = g!(r[1]);
+                g!(r[3]) = -g!(r[4]);
+            }
+            SOp::PMovExp(r) => {
+                g!(r[0]) = g!(r[1]);
+                g!(r[3]) = hoc_exp(g!(r[4]));
+            }
+            SOp::PMovMov(r) => {
+                g!(r[0]) = g!(r[1]);
+                g!(r[3]) = g!(r[4]);
+            }
             SOp::Neg(d, a) => g!(d) = -g!(a),
             SOp::Lt(d, a, b) => g!(d) = b2f(g!(a) < g!(b)),
             SOp::Le(d, a, b) => g!(d) = b2f(g!(a) <= g!(b)),
