@@ -31,12 +31,11 @@ run_case() {   # name, sim-setup args...
     local cfg="$sim/config.json"
     for a in "$@"; do case "$a" in *.json) cfg="$sim/$a" ;; esac; done
     "$RALL" sim-setup --network "$sim/network" --include-examples "$@" bionet "$sim" > "$SCRATCH/$name.setup.log"
-    # VecStim (virtual cells) is built into Rall, so the bundled set has no vecevent.mod; NEURON
-    # needs one. Only for this scratch run, BMTK's own copy is added (never into the repository).
+    # VecStim (virtual cells): NEURON compiles the bundled vecevent.mod, Rall's own file (Rall
+    # recognises it and uses its built-in VecStim). Nothing of BMTK's is added.
     if [ ! -e "$sim/components/mechanisms/modfiles/vecevent.mod" ]; then
-        cp "$("$PY" -c 'import bmtk, os; print(os.path.join(os.path.dirname(bmtk.__file__), "utils/scripts/bionet/mechanisms/modfiles/vecevent.mod"))')" \
-            "$sim/components/mechanisms/modfiles/"
-        echo "$name: added BMTK's vecevent.mod for NEURON (VecStim)"
+        echo "$name: sim-setup --include-examples did not copy vecevent.mod" >&2
+        exit 1
     fi
     (cd "$sim/components/mechanisms" && nrnivmodl modfiles > "$SCRATCH/$name.nrnivmodl.log" 2>&1) \
         || { tail -20 "$SCRATCH/$name.nrnivmodl.log"; exit 1; }

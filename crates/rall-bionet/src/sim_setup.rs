@@ -874,8 +874,8 @@ const RUN_BIONET_PY: &str = r#""""Run this folder with BMTK BioNet on NEURON (wr
 
 Rall runs the same folder with `rall run @CONFIG@` and needs nothing compiled. NEURON needs the
 channel mechanisms compiled first:  cd components/mechanisms && nrnivmodl modfiles
-Virtual cells (spike inputs) also need NEURON's VecStim: put a vecevent.mod (BMTK ships one) into
-components/mechanisms/modfiles before nrnivmodl. Rall has VecStim built in.
+Virtual cells (spike inputs) also need NEURON's VecStim: vecevent.mod in
+components/mechanisms/modfiles (--include-examples copies Rall's own). Rall has VecStim built in.
 
 usage: python run_bionet.py [CONFIG]      (default: @CONFIG@)
 """
@@ -909,13 +909,13 @@ Types data used by BMTK's examples and tutorials.
 | `biophysical_neuron_models/` | Allen fits (`*_fit.json`, `dynamics_params`) | used | used |
 | `synaptic_models/` | synapse parameters (`Exp2Syn`, instantaneous) | used | used |
 | `point_neuron_models/` | `IntFire1` parameters | used | used |
-| `mechanisms/modfiles/` | NMODL `.mod` files of the Allen channels | read at run time, nothing to compile | compile first: `cd mechanisms && nrnivmodl modfiles` |
+| `mechanisms/modfiles/` | NMODL `.mod` files of the Allen channels and VecStim (`vecevent.mod`) | read at run time, nothing to compile | compile first: `cd mechanisms && nrnivmodl modfiles` |
 | `templates/` | hoc cell templates | not needed: `ctdb:Biophys1.hoc` is built in | not needed for `ctdb:` templates (BMTK loads its own); put custom `.hoc` templates here |
 | `filter_models/` | FilterNet (LGN) filters | not used by BioNet | not used by BioNet |
 
-The `.mod` files are Rall's own implementations of the Allen channel set; NEURON compiles and
-runs them too. VecStim (virtual cells fed by spike inputs) is built into Rall, so there is no
-`vecevent.mod`; for NEURON add one (BMTK ships it) to `mechanisms/modfiles/` before `nrnivmodl`.
+The `.mod` files are Rall's own implementations of the Allen channel set and of VecStim
+(`vecevent.mod`, the artificial cell of virtual cells fed by spike inputs); NEURON compiles and
+runs them too. Rall has VecStim built in: it recognises `vecevent.mod` and uses the built-in.
 `validation/sim_setup/interop.sh` in Rall's repository checks that BMTK + NEURON and `rall run`
 give the same spikes on a folder made by `rall sim-setup`.
 ";

@@ -187,6 +187,13 @@ fn tutorial_matches_bmtk() {
     )
     .unwrap();
     assert_eq!(plan.cells.len(), 11);
+    // every copied .mod file compiles in Rall, including Rall's own vecevent.mod (NEURON's
+    // VecStim), which Rall recognises and replaces by its native VecStim
+    assert!(plan.mechs.failed.is_empty(), "{:?}", plan.mechs.failed);
+    let vecevent = base.join("components/mechanisms/modfiles/vecevent.mod");
+    let m = rall_nmodl::Catalogue::empty().load_file(&vecevent).unwrap();
+    let summary = rall_nmodl::MechanismSummary::of(&vecevent, &m);
+    assert_eq!(summary.native.as_deref(), Some("VecStim"));
 }
 
 #[test]

@@ -197,8 +197,8 @@ pub fn sim_setup(a: &SimSetupArgs) -> anyhow::Result<String> {
         if !o.spikes_inputs.is_empty() && !modfiles.join("vecevent.mod").exists() {
             let _ = writeln!(
                 s,
-                "  NEURON also needs VecStim for the spike inputs: add a vecevent.mod (BMTK ships \
-                 one) to {} first; Rall has VecStim built in.",
+                "  NEURON also needs VecStim for the spike inputs: add a vecevent.mod to {} first \
+                 (--include-examples copies Rall's own); Rall has VecStim built in.",
                 modfiles.display()
             );
         }
