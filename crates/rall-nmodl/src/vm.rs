@@ -725,17 +725,34 @@ impl Compiled {
                         o[l] = if cc[l] != 0.0 { x[l] } else { y[l] };
                     }
                 }
-                // libm calls only on the live lanes (the others are never stored)
+                // libm calls only on the live lanes (the others are never stored); a lane whose
+                // argument has the same bits as the previous lane's reuses its result (the
+                // functions are deterministic: the same bits as calling again), e.g. the
+                // `exp(dt*(-1/tau))` of synapses sharing their time constants
                 Op::Call1(f, d, a) => {
                     let (d, a) = (r!(*d), r!(*a));
+                    let mut last: Option<(u64, f64)> = None;
                     for l in 0..n {
-                        regs[d + l] = f.apply(regs[a + l]);
+                        let x = regs[a + l];
+                        let y = match last {
+                            Some((bits, y)) if bits == x.to_bits() => y,
+                            _ => f.apply(x),
+                        };
+                        last = Some((x.to_bits(), y));
+                        regs[d + l] = y;
                     }
                 }
                 Op::Call2(f, d, a, b) => {
                     let (d, a, b) = (r!(*d), r!(*a), r!(*b));
+                    let mut last: Option<(u64, u64, f64)> = None;
                     for l in 0..n {
-                        regs[d + l] = f.apply(regs[a + l], regs[b + l]);
+                        let (x, z) = (regs[a + l], regs[b + l]);
+                        let y = match last {
+                            Some((bx, bz, y)) if bx == x.to_bits() && bz == z.to_bits() => y,
+                            _ => f.apply(x, z),
+                        };
+                        last = Some((x.to_bits(), z.to_bits(), y));
+                        regs[d + l] = y;
                     }
                 }
                 Op::LdCol(d, c) => {
@@ -1152,6 +1169,10 @@ enum SOp {
     Exp(u32, u32),
     Call1(F1, u32, u32),
     Pow(u32, u32, u32),
+    /// `d = pow(a, b)`, remembering the last arguments and result in registers `c..c + 3`
+    /// (pow is deterministic: an unchanged argument pair gives the same bits without a call,
+    /// e.g. the `2.3^((celsius - 23)/10)` that rate procedures compute at every step)
+    PowMemo(u32, u32, u32, u32),
     Call2(F2, u32, u32, u32),
     /// d = (a - b) / c (`(i(v+0.001) - i(v)) / 0.001` and the like)
     SubDiv(u32, u32, u32, u32),
@@ -1248,6 +1269,8 @@ pub struct ScalarKernel {
     slot: usize,
     /// Some op writes a constant register: refill the constants at every call.
     consts_dirty: bool,
+    /// Base registers of the `PowMemo` caches.
+    memo: Vec<u32>,
     /// Running instances one after the other equals running them in a block (no GLOBAL
     /// stores, no events): the scalar path may serve several instances.
     multi_ok: bool,
@@ -1346,6 +1369,14 @@ impl Kernel {
             ops.push(s);
         }
         let consts_dirty = self.consts.iter().any(|(r, _)| writes.contains(r));
+        let mut memo = vec![];
+        for o in ops.iter_mut() {
+            if let SOp::Pow(d, a, b) = *o {
+                *o = SOp::PowMemo(d, a, b, nregs);
+                memo.push(nregs);
+                nregs += 3;
+            }
+        }
         let (ops, cols) = fuse(ops);
         Some(ScalarKernel {
             ops,
@@ -1353,6 +1384,7 @@ impl Kernel {
             nregs: nregs as usize,
             slot,
             consts_dirty,
+            memo,
             multi_ok,
         })
     }
@@ -1641,8 +1673,19 @@ impl Compiled {
             files.resize_with(sk.slot + 1, Vec::new);
         }
         let regs = &mut files[sk.slot];
-        if regs.len() != sk.nregs || sk.consts_dirty {
+        let fresh = regs.len() != sk.nregs;
+        if fresh {
             regs.resize(sk.nregs, 0.0);
+            // an argument pair no kernel computes (a NaN payload of our own), with its result
+            let x = f64::from_bits(0x7ff8_0000_5ca1_a400);
+            for &c in &sk.memo {
+                let c = c as usize;
+                regs[c] = x;
+                regs[c + 1] = x;
+                regs[c + 2] = x.powf(x);
+            }
+        }
+        if fresh || sk.consts_dirty {
             for (r, v) in &k.consts {
                 regs[*r as usize] = *v;
             }
@@ -1919,6 +1962,18 @@ fn exec_scalar<'c>(
             SOp::Exp(d, a) => g!(d) = hoc_exp(g!(a)),
             SOp::Call1(f, d, a) => g!(d) = f.apply(g!(a)),
             SOp::Pow(d, a, b) => g!(d) = g!(a).powf(g!(b)),
+            SOp::PowMemo(d, a, b, c) => {
+                let (x, y) = (g!(a), g!(b));
+                if x.to_bits() == g!(c).to_bits() && y.to_bits() == g!(c + 1).to_bits() {
+                    g!(d) = g!(c + 2);
+                } else {
+                    let r = x.powf(y);
+                    g!(c) = x;
+                    g!(c + 1) = y;
+                    g!(c + 2) = r;
+                    g!(d) = r;
+                }
+            }
             SOp::Call2(f, d, a, b) => g!(d) = f.apply(g!(a), g!(b)),
             SOp::LdCol(d, c) => g!(d) = m.columns[c as usize][inst],
             SOp::StCol(c, a) => m.columns[c as usize][inst] = g!(a),
