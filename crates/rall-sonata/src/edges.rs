@@ -232,27 +232,6 @@ fn read_index(
     }
 }
 
-fn read_group(
-    f: &H5File,
-    gpath: &str,
-    prefix: &str,
-    out: &mut EdgeGroup,
-) -> Result<(), EdgesError> {
-    for ds in f.datasets(gpath)? {
-        out.datasets
-            .insert(format!("{prefix}{ds}"), f.read(&format!("{gpath}/{ds}"))?);
-    }
-    for sub in f.groups(gpath)? {
-        read_group(
-            f,
-            &format!("{gpath}/{sub}"),
-            &format!("{prefix}{sub}/"),
-            out,
-        )?;
-    }
-    Ok(())
-}
-
 /// Reads one edge population from an open file.
 pub fn read_population(f: &H5File, name: &str) -> Result<EdgePopulation, EdgesError> {
     let base = format!("/edges/{name}");
@@ -292,13 +271,11 @@ pub fn read_population(f: &H5File, name: &str) -> Result<EdgePopulation, EdgesEr
             return Err(lay(format!("{what} has {len} rows, edge_type_id has {n}")));
         }
     }
-    let mut groups = BTreeMap::new();
-    for g in f.groups(&base)? {
-        let Ok(gid) = g.parse::<u64>() else { continue };
-        let mut grp = EdgeGroup::default();
-        read_group(f, &format!("{base}/{g}"), "", &mut grp)?;
-        groups.insert(gid, grp);
-    }
+    let groups: BTreeMap<u64, EdgeGroup> = f
+        .numbered_groups(&base)?
+        .into_iter()
+        .map(|(id, datasets)| (id, EdgeGroup { datasets }))
+        .collect();
     let t2s = read_index(f, &base, "target_to_source", name)?;
     let s2t = read_index(f, &base, "source_to_target", name)?;
     let indexed_in_file = t2s.is_some() && s2t.is_some();

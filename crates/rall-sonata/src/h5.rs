@@ -474,6 +474,40 @@ impl H5File {
         Ok(Array { data, shape })
     }
 
+    /// Every dataset below `group`, recursively, keyed by its path relative to `group`
+    /// (`dynamics_params/x` for a dataset in a sub-group).
+    pub fn read_tree(&self, group: &str) -> Result<BTreeMap<String, Array>> {
+        fn walk(
+            f: &H5File,
+            g: &str,
+            prefix: &str,
+            out: &mut BTreeMap<String, Array>,
+        ) -> Result<()> {
+            for ds in f.datasets(g)? {
+                out.insert(format!("{prefix}{ds}"), f.read(&format!("{g}/{ds}"))?);
+            }
+            for sub in f.groups(g)? {
+                walk(f, &format!("{g}/{sub}"), &format!("{prefix}{sub}/"), out)?;
+            }
+            Ok(())
+        }
+        let mut out = BTreeMap::new();
+        walk(self, group, "", &mut out)?;
+        Ok(out)
+    }
+
+    /// The sub-groups of `group` whose names are numbers (SONATA node/edge groups), each read
+    /// with [`read_tree`](H5File::read_tree).
+    pub fn numbered_groups(&self, group: &str) -> Result<BTreeMap<u64, BTreeMap<String, Array>>> {
+        let mut out = BTreeMap::new();
+        for g in self.groups(group)? {
+            if let Ok(id) = g.parse::<u64>() {
+                out.insert(id, self.read_tree(&format!("{group}/{g}"))?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Reads rows `[start, start+count)` of a floating-point dataset as f64 (bounded memory).
     pub fn read_f64_rows(&self, ds: &str, start: u64, count: u64) -> Result<Vec<f64>> {
         let d = self.dataset(ds)?;

@@ -134,27 +134,6 @@ fn ids(f: &H5File, p: &str, name: &str) -> Result<Vec<u64>, NodesError> {
     })
 }
 
-fn read_group(
-    f: &H5File,
-    gpath: &str,
-    prefix: &str,
-    out: &mut NodeGroup,
-) -> Result<(), NodesError> {
-    for ds in f.datasets(gpath)? {
-        let a = f.read(&format!("{gpath}/{ds}"))?;
-        out.datasets.insert(format!("{prefix}{ds}"), a);
-    }
-    for sub in f.groups(gpath)? {
-        read_group(
-            f,
-            &format!("{gpath}/{sub}"),
-            &format!("{prefix}{sub}/"),
-            out,
-        )?;
-    }
-    Ok(())
-}
-
 /// Reads one population from an open file.
 pub fn read_population(f: &H5File, name: &str) -> Result<NodePopulation, NodesError> {
     let base = format!("/nodes/{name}");
@@ -189,13 +168,11 @@ pub fn read_population(f: &H5File, name: &str) -> Result<NodePopulation, NodesEr
             return Err(lay(format!("{what} has {len} rows, node_type_id has {n}")));
         }
     }
-    let mut groups = BTreeMap::new();
-    for g in f.groups(&base)? {
-        let Ok(gid) = g.parse::<u64>() else { continue };
-        let mut grp = NodeGroup::default();
-        read_group(f, &format!("{base}/{g}"), "", &mut grp)?;
-        groups.insert(gid, grp);
-    }
+    let groups: BTreeMap<u64, NodeGroup> = f
+        .numbered_groups(&base)?
+        .into_iter()
+        .map(|(id, datasets)| (id, NodeGroup { datasets }))
+        .collect();
     for (row, (&g, &gi)) in node_group_id.iter().zip(&node_group_index).enumerate() {
         let Some(grp) = groups.get(&g) else {
             if n > 0 && groups.is_empty() && g == 0 {
