@@ -182,21 +182,9 @@ pub struct EdgesFile {
     pub types: TypeTable,
 }
 
-fn u64s(f: &H5File, p: &str, pop: &str) -> Result<Vec<u64>, EdgesError> {
-    let a = f.read(p)?;
-    a.data.to_u64s().ok_or_else(|| EdgesError::Layout {
-        path: f.path().to_path_buf(),
-        population: pop.to_string(),
-        detail: format!(
-            "'{p}' must hold non-negative integers, found {}",
-            a.data.dtype_name()
-        ),
-    })
-}
-
 fn pairs(f: &H5File, p: &str, pop: &str) -> Result<Vec<[u64; 2]>, EdgesError> {
     let shape = f.shape(p)?;
-    let v = u64s(f, p, pop)?;
+    let v = f.read_u64s(p)?;
     if shape.len() != 2 || shape[1] != 2 {
         return Err(EdgesError::Layout {
             path: f.path().to_path_buf(),
@@ -247,20 +235,14 @@ pub fn read_population(f: &H5File, name: &str) -> Result<EdgePopulation, EdgesEr
             .and_then(|a| a.as_str().map(str::to_string))
             .ok_or_else(|| lay(format!("'{ds}' lacks its 'node_population' attribute")))
     };
-    let source_node_id = u64s(f, &format!("{base}/source_node_id"), name)?;
-    let target_node_id = u64s(f, &format!("{base}/target_node_id"), name)?;
-    let edge_type_id = u64s(f, &format!("{base}/edge_type_id"), name)?;
+    let source_node_id = f.read_u64s(&format!("{base}/source_node_id"))?;
+    let target_node_id = f.read_u64s(&format!("{base}/target_node_id"))?;
+    let edge_type_id = f.read_u64s(&format!("{base}/edge_type_id"))?;
     let n = edge_type_id.len();
-    let edge_group_id = if f.has_dataset(&format!("{base}/edge_group_id")) {
-        u64s(f, &format!("{base}/edge_group_id"), name)?
-    } else {
-        vec![0; n]
-    };
-    let edge_group_index = if f.has_dataset(&format!("{base}/edge_group_index")) {
-        u64s(f, &format!("{base}/edge_group_index"), name)?
-    } else {
+    let edge_group_id = f.read_u64s_or(&format!("{base}/edge_group_id"), || vec![0; n])?;
+    let edge_group_index = f.read_u64s_or(&format!("{base}/edge_group_index"), || {
         (0..n as u64).collect()
-    };
+    })?;
     for (what, len) in [
         ("source_node_id", source_node_id.len()),
         ("target_node_id", target_node_id.len()),

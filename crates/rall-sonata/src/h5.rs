@@ -474,6 +474,31 @@ impl H5File {
         Ok(Array { data, shape })
     }
 
+    /// Reads an integer dataset as u64 (ids, indices); any other element type, or a negative
+    /// value, is an error naming the dataset.
+    pub fn read_u64s(&self, ds: &str) -> Result<Vec<u64>> {
+        let a = self.read(ds)?;
+        a.data.to_u64s().ok_or_else(|| {
+            self.err(
+                ds,
+                format!(
+                    "must hold non-negative integers, found {}",
+                    a.data.dtype_name()
+                ),
+            )
+        })
+    }
+
+    /// [`read_u64s`](H5File::read_u64s) when the dataset exists, else `default()` (SONATA's
+    /// optional columns such as `node_id` or `edge_group_index`).
+    pub fn read_u64s_or(&self, ds: &str, default: impl FnOnce() -> Vec<u64>) -> Result<Vec<u64>> {
+        if self.has_dataset(ds) {
+            self.read_u64s(ds)
+        } else {
+            Ok(default())
+        }
+    }
+
     /// Every dataset below `group`, recursively, keyed by its path relative to `group`
     /// (`dynamics_params/x` for a dataset in a sub-group).
     pub fn read_tree(&self, group: &str) -> Result<BTreeMap<String, Array>> {

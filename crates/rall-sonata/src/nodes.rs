@@ -122,18 +122,6 @@ pub struct NodesFile {
     pub types: TypeTable,
 }
 
-fn ids(f: &H5File, p: &str, name: &str) -> Result<Vec<u64>, NodesError> {
-    let a = f.read(p)?;
-    a.data.to_u64s().ok_or_else(|| NodesError::Layout {
-        path: f.path().to_path_buf(),
-        population: name.to_string(),
-        detail: format!(
-            "'{p}' must hold non-negative integers, found {}",
-            a.data.dtype_name()
-        ),
-    })
-}
-
 /// Reads one population from an open file.
 pub fn read_population(f: &H5File, name: &str) -> Result<NodePopulation, NodesError> {
     let base = format!("/nodes/{name}");
@@ -142,23 +130,13 @@ pub fn read_population(f: &H5File, name: &str) -> Result<NodePopulation, NodesEr
         population: name.to_string(),
         detail,
     };
-    let node_type_id = ids(f, &format!("{base}/node_type_id"), name)?;
+    let node_type_id = f.read_u64s(&format!("{base}/node_type_id"))?;
     let n = node_type_id.len();
-    let node_id = if f.has_dataset(&format!("{base}/node_id")) {
-        ids(f, &format!("{base}/node_id"), name)?
-    } else {
+    let node_id = f.read_u64s_or(&format!("{base}/node_id"), || (0..n as u64).collect())?;
+    let node_group_id = f.read_u64s_or(&format!("{base}/node_group_id"), || vec![0; n])?;
+    let node_group_index = f.read_u64s_or(&format!("{base}/node_group_index"), || {
         (0..n as u64).collect()
-    };
-    let node_group_id = if f.has_dataset(&format!("{base}/node_group_id")) {
-        ids(f, &format!("{base}/node_group_id"), name)?
-    } else {
-        vec![0; n]
-    };
-    let node_group_index = if f.has_dataset(&format!("{base}/node_group_index")) {
-        ids(f, &format!("{base}/node_group_index"), name)?
-    } else {
-        (0..n as u64).collect()
-    };
+    })?;
     for (what, len) in [
         ("node_id", node_id.len()),
         ("node_group_id", node_group_id.len()),
