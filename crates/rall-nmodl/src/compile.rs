@@ -990,6 +990,8 @@ impl<'s, 'p> Gen<'s, 'p> {
                 consts: vec![],
                 specials: vec![],
                 scalar: None,
+                #[cfg(feature = "jit")]
+                jit: Default::default(),
             };
         }
         let mut ops = self.prologue;
@@ -1002,6 +1004,8 @@ impl<'s, 'p> Gen<'s, 'p> {
                 consts: self.consts,
                 specials: self.specials,
                 scalar: None,
+                #[cfg(feature = "jit")]
+                jit: Default::default(),
             },
             (np + self.maxtemp) as usize,
         )

@@ -36,6 +36,8 @@ pub mod builtins;
 pub mod check;
 pub mod compile;
 pub mod error;
+#[cfg(feature = "jit")]
+pub mod jit;
 pub mod lexer;
 pub mod parser;
 pub mod runtime;

@@ -555,6 +555,20 @@ impl Mechanism {
         &self.0.meta
     }
     /// Internal representation, for debugging.
+    /// Native-code status of the `current` and `state` kernels (`None`: no such kernel, or not
+    /// run yet; `Some(true)`: compiled; `Some(false)`: on the VM). Always `[None, None]`
+    /// without the `jit` feature.
+    #[doc(hidden)]
+    pub fn jit_status(&self) -> [Option<bool>; 2] {
+        match &self.0.backend {
+            #[cfg(feature = "jit")]
+            Backend::Vm(c) => [
+                c.current.as_ref().and_then(|k| k.jit.status()),
+                c.state.as_ref().and_then(|k| k.jit.status()),
+            ],
+            _ => [None, None],
+        }
+    }
     #[doc(hidden)]
     pub fn debug_dump(&self) -> String {
         match &self.0.backend {
@@ -572,6 +586,10 @@ impl Mechanism {
     pub fn instantiate(&self, nodes: &[usize], ion_slots: &[usize]) -> MechInstances {
         let meta = &self.0.meta;
         assert_eq!(ion_slots.len(), meta.ions.len(), "one ion slot per USEION");
+        #[cfg(feature = "jit")]
+        if !nodes.is_empty() {
+            crate::jit::request(self);
+        }
         let n = nodes.len();
         let columns = meta.range.iter().map(|r| vec![r.default; n]).collect();
         let globals = meta.globals.iter().map(|g| g.default).collect();
@@ -608,6 +626,12 @@ impl Mechanism {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VarId(pub usize);
 
+/// [`Backend`] by pointer (see [`MechInstances::backend`]).
+enum BackendRef {
+    Vm(*const vm::Compiled),
+    VecStim,
+}
+
 /// SoA storage and kernels for all instances of one mechanism type.
 pub struct MechInstances {
     pub(crate) mech: Mechanism,
@@ -636,6 +660,17 @@ impl std::fmt::Debug for MechInstances {
 
 impl MechInstances {
     /// The type.
+    /// The backend, as a pointer so that a kernel can borrow the instances mutably (no `Arc`
+    /// clone per kernel call: the per-step kernels are called tens of thousands of times).
+    /// The pointee lives in the `Arc` held by `self.mech`, which no kernel replaces or drops
+    /// (`Compiled::run_*` only touch nodes, columns, globals and scratch), so it outlives the
+    /// call that dereferences it.
+    fn backend(&self) -> BackendRef {
+        match &self.mech.0.backend {
+            Backend::Vm(c) => BackendRef::Vm(&**c as *const vm::Compiled),
+            Backend::VecStim => BackendRef::VecStim,
+        }
+    }
     pub fn mechanism(&self) -> &Mechanism {
         &self.mech
     }
@@ -725,16 +760,18 @@ impl MechInstances {
     /// ordinary currents, adds for ELECTRODE_CURRENT), conductances to `d`, ion currents to
     /// `ions[..].i` and `di_dv`. `t` is the midpoint time.
     pub fn current(&mut self, ctx: &mut Ctx<'_>) -> Result<(), ExecError> {
-        match &self.mech.clone().0.backend {
-            Backend::Vm(c) => c.run_current(self, ctx),
-            Backend::VecStim => Ok(()),
+        match self.backend() {
+            // SAFETY: see `backend`.
+            BackendRef::Vm(c) => unsafe { &*c }.run_current(self, ctx),
+            BackendRef::VecStim => Ok(()),
         }
     }
     /// `nrn_state` for all instances, with the new `v` and `t = t_{n+1}`.
     pub fn state(&mut self, ctx: &mut Ctx<'_>) -> Result<(), ExecError> {
-        match &self.mech.clone().0.backend {
-            Backend::Vm(c) => c.run_state(self, ctx),
-            Backend::VecStim => Ok(()),
+        match self.backend() {
+            // SAFETY: see `backend`.
+            BackendRef::Vm(c) => unsafe { &*c }.run_state(self, ctx),
+            BackendRef::VecStim => Ok(()),
         }
     }
     /// NET_RECEIVE of one instance with `ctx.globals.t` = the event time. `weights` is the

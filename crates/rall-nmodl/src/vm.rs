@@ -108,7 +108,7 @@ pub fn hoc_exp(x: f64) -> f64 {
 
 impl F1 {
     #[inline]
-    fn apply(self, x: f64) -> f64 {
+    pub(crate) fn apply(self, x: f64) -> f64 {
         match self {
             F1::Exp => hoc_exp(x),
             F1::Log => x.ln(),
@@ -132,7 +132,7 @@ impl F1 {
 
 impl F2 {
     #[inline]
-    fn apply(self, a: f64, b: f64) -> f64 {
+    pub(crate) fn apply(self, a: f64, b: f64) -> f64 {
         match self {
             F2::Pow => a.powf(b),
             F2::Atan2 => a.atan2(b),
@@ -247,6 +247,9 @@ pub struct Kernel {
     pub specials: Vec<(Reg, Special)>,
     /// Scalar form (one instance at a time), if every op has one.
     pub scalar: Option<Box<ScalarKernel>>,
+    /// Native code, compiled on first use (`jit.rs`).
+    #[cfg(feature = "jit")]
+    pub jit: crate::jit::JitSlot,
 }
 
 /// A KINETIC scheme solved by `sparse` (here: Gaussian elimination with partial pivoting on
@@ -347,7 +350,22 @@ pub struct Scratch {
     pub(crate) newton: Vec<f64>,
     /// Register files of the scalar kernels (by [`ScalarKernel`] slot).
     pub(crate) scalar: Vec<Vec<f64>>,
+    /// Persistent register files of the compiled `current` (0) and `state` (1) kernels.
+    pub(crate) jit_files: [Vec<f64>; 2],
+    /// Column addresses for a compiled kernel call (rebuilt at every call, no allocation).
+    pub(crate) jit_cols: Vec<*mut f64>,
+    /// Ion field addresses (`5*slot + field`) for a compiled kernel call.
+    pub(crate) jit_ions: Vec<*mut f64>,
+    /// Largest node index + 1 and "every column has an entry per instance", computed on the
+    /// first compiled call (instances' nodes and column lengths never change).
+    pub(crate) jit_shape: Option<(usize, bool)>,
 }
+
+// SAFETY: `jit_cols`/`jit_ions` only carry addresses from one compiled-kernel call to the
+// next rebuild; they are rewritten before every call and never dereferenced otherwise.
+unsafe impl Send for Scratch {}
+// SAFETY: as above; `&Scratch` gives no access to the addresses' targets.
+unsafe impl Sync for Scratch {}
 
 /// Extra per-instance storage (reserved).
 #[derive(Debug, Default)]
@@ -407,6 +425,10 @@ impl Compiled {
             vec2: Vec::new(),
             newton: Vec::new(),
             scalar: Vec::new(),
+            jit_files: [Vec::new(), Vec::new()],
+            jit_cols: Vec::new(),
+            jit_ions: Vec::new(),
+            jit_shape: None,
         }
     }
     pub fn new_extra(&self, _n: usize) -> Extra {
@@ -547,15 +569,128 @@ impl Compiled {
         }
         self.check_tables(m, c)?;
         match &self.current {
-            Some(k) => self.run_blocks(k, m, c, None),
+            Some(k) => {
+                #[cfg(feature = "jit")]
+                if self.try_jit(k, 0, m, c) {
+                    return Ok(());
+                }
+                self.run_blocks(k, m, c, None)
+            }
             None => Ok(()),
         }
     }
     pub fn run_state(&self, m: &mut MechInstances, c: &mut Ctx<'_>) -> Result<(), ExecError> {
         match &self.state {
-            Some(k) => self.run_blocks(k, m, c, None),
+            Some(k) => {
+                #[cfg(feature = "jit")]
+                if self.try_jit(k, 1, m, c) {
+                    return Ok(());
+                }
+                self.run_blocks(k, m, c, None)
+            }
             None => Ok(()),
         }
+    }
+
+    /// Run `k` as native code (`jit.rs`) if it compiles and every array it indexes is large
+    /// enough; `false` leaves it to the VM. `which`: 0 current, 1 state.
+    #[cfg(feature = "jit")]
+    fn try_jit(&self, k: &Kernel, which: usize, m: &mut MechInstances, ctx: &mut Ctx<'_>) -> bool {
+        if !crate::jit::enabled() {
+            return false;
+        }
+        let Some(jk) = k.jit.get(k, self.nregs) else {
+            return false;
+        };
+        let n = m.nodes.len();
+        if n == 0 {
+            return true;
+        }
+        // bounds: the compiled code does not check indices, so check everything it may touch
+        let (need, cols_ok) = *m.scratch.jit_shape.get_or_insert_with(|| {
+            (
+                m.nodes.iter().copied().max().unwrap_or(0) + 1,
+                m.columns.iter().all(|c| c.len() == n),
+            )
+        });
+        if m.columns.len() < jk.ncols || !cols_ok {
+            return false;
+        }
+        if jk.uses_nodes {
+            if ctx.v.len() < need
+                || ctx.rhs.len() < need
+                || ctx.d.len() < need
+                || ctx.area.len() < need
+                || ctx.diam.len() < need
+            {
+                return false;
+            }
+            for &s in &jk.ion_slots_used {
+                let Some(ion) = m.ion_slots.get(s as usize).and_then(|&i| ctx.ions.get(i)) else {
+                    return false;
+                };
+                if [
+                    ion.e.len(),
+                    ion.ci.len(),
+                    ion.co.len(),
+                    ion.i.len(),
+                    ion.di_dv.len(),
+                ]
+                .into_iter()
+                .chain([ion.style.len()])
+                .any(|l| l < need)
+                {
+                    return false;
+                }
+            }
+        }
+        let sc = &mut m.scratch;
+        let file = &mut sc.jit_files[which];
+        if file.len() != jk.file_len {
+            file.clear();
+            file.resize(jk.file_len, 0.0);
+            for &(i, v) in &jk.file_init {
+                file[i] = v;
+            }
+        }
+        sc.jit_cols.clear();
+        sc.jit_cols
+            .extend(m.columns.iter_mut().map(|c| c.as_mut_ptr()));
+        sc.jit_ions.clear();
+        for &i in &m.ion_slots {
+            let ion = &mut ctx.ions[i];
+            sc.jit_ions.extend([
+                ion.e.as_mut_ptr(),
+                ion.ci.as_mut_ptr(),
+                ion.co.as_mut_ptr(),
+                ion.i.as_mut_ptr(),
+                ion.di_dv.as_mut_ptr(),
+            ]);
+        }
+        let args = crate::jit::Args {
+            n: n as u64,
+            nodes: m.nodes.as_ptr(),
+            cols: sc.jit_cols.as_ptr(),
+            globals: m.globals.as_mut_ptr(),
+            v: ctx.v.as_ptr(),
+            rhs: ctx.rhs.as_mut_ptr(),
+            d: ctx.d.as_mut_ptr(),
+            area: ctx.area.as_ptr(),
+            diam: ctx.diam.as_ptr(),
+            ions: sc.jit_ions.as_ptr(),
+            regs: sc.jit_files[which].as_mut_ptr(),
+            t: ctx.globals.t,
+            dt: ctx.globals.dt,
+            celsius: ctx.globals.celsius,
+            ion_arrays: ctx.ions.as_mut_ptr(),
+            ion_slots: m.ion_slots.as_ptr(),
+        };
+        // SAFETY: checked above: `n` nodes and `n` entries in every column, every node below
+        // the length of every node and ion array; `globals` is the type's GLOBAL vector (the
+        // compiler only emits indices of declared globals); the file has `file_len` entries.
+        // Nothing else borrows these arrays during the call.
+        unsafe { jk.call(&args) };
+        true
     }
     fn run_one(
         &self,
