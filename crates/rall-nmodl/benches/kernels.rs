@@ -1,7 +1,9 @@
 //! Kernel benchmark: the Allen NaTs, Kv3_1 and Ca_HVA kernels (nrn_state and nrn_cur) run by the
-//! batched VM vs the same arithmetic written by hand in Rust, in ns per instance-step.
+//! batched VM and by the native-code tier (Cranelift, `src/jit.rs`) vs the same arithmetic
+//! written by hand in Rust, in ns per instance-step.
 //! `cargo bench -p rall-nmodl --bench kernels` (needs BMTK's mod files: RALL_BMTK_MODFILES or
-//! /opt/ref). Results in bench/README.md. Also checks that both give bit-identical states.
+//! /opt/ref). Results in bench/README.md. Also checks that all three give bit-identical states
+//! (gate `m` after the state steps, and `rhs`, `d` after the current steps).
 
 use rall_nmodl::{Catalogue, Ctx, Globals, IonArrays, MechInstances, NoEvents};
 use std::path::PathBuf;
@@ -54,6 +56,8 @@ struct Native {
     g: Vec<f64>,
     i: Vec<f64>,
     gbar: f64,
+    /// gbar per instance (the same value), for the same-layout variant
+    gbar_col: Vec<f64>,
 }
 
 impl Native {
@@ -68,6 +72,7 @@ impl Native {
             g: vec![0.0; N],
             i: vec![0.0; N],
             gbar,
+            gbar_col: vec![gbar; N],
         }
     }
 }
@@ -89,23 +94,44 @@ fn nats_state(s: &mut Native, v: &[f64], celsius: f64, dt: f64) {
     }
 }
 
-fn nats_cur(s: &mut Native, v: &[f64], rhs: &mut [f64], d: &mut [f64], ion: &mut IonArrays) {
+const NATS: u8 = 0;
+const KV3: u8 = 1;
+const HVA: u8 = 2;
+
+/// nrn_cur of NaTs (`K = NATS`), Kv3_1 or Ca_HVA by hand. `IDX = false`: the idealised
+/// layout (instance k at node k, `gbar` one scalar) that rustc vectorises; `IDX = true`: the
+/// layout a simulator has (instances reach their node through `nodes`, `gbar` is a
+/// per-instance column, `rhs`/`d`/ion accumulations are scatters), as the VM and the JIT see it.
+fn cur<const K: u8, const IDX: bool>(
+    s: &mut Native,
+    nodes: &[usize],
+    v: &[f64],
+    rhs: &mut [f64],
+    d: &mut [f64],
+    ion: &mut IonArrays,
+) {
     for k in 0..N {
-        let v0 = v[k];
-        let e = ion.e[k];
+        let nd = if IDX { nodes[k] } else { k };
+        let gbar = if IDX { s.gbar_col[k] } else { s.gbar };
+        let v0 = v[nd];
+        let e = ion.e[nd];
         let cur = |vv: f64, s: &mut Native| {
-            s.g[k] = s.gbar * s.m[k] * s.m[k] * s.m[k] * s.h[k];
+            s.g[k] = match K {
+                NATS => gbar * s.m[k] * s.m[k] * s.m[k] * s.h[k],
+                KV3 => gbar * s.m[k],
+                _ => gbar * s.m[k] * s.m[k] * s.h[k],
+            };
             s.i[k] = s.g[k] * (vv - e);
             0.0 + s.i[k]
         };
         let hi = cur(v0 + 0.001, s);
         let di = s.i[k];
         let lo = cur(v0, s);
-        ion.di_dv[k] += (di - s.i[k]) / 0.001;
+        ion.di_dv[nd] += (di - s.i[k]) / 0.001;
         let g = (hi - lo) / 0.001;
-        ion.i[k] += s.i[k];
-        rhs[k] -= lo;
-        d[k] += g;
+        ion.i[nd] += s.i[k];
+        rhs[nd] -= lo;
+        d[nd] += g;
     }
 }
 
@@ -116,26 +142,6 @@ fn kv3_state(s: &mut Native, v: &[f64], dt: f64) {
         s.minf[k] = 1.0 / (1.0 + hoc_exp((v - (18.700 + vshift)) / (-9.700)));
         s.mtau[k] = 0.2 * 20.000 / (1.0 + hoc_exp((v - (-46.560 + vshift)) / (-44.140)));
         s.m[k] = cnexp(s.m[k], s.minf[k], s.mtau[k], dt);
-    }
-}
-
-fn kv3_cur(s: &mut Native, v: &[f64], rhs: &mut [f64], d: &mut [f64], ion: &mut IonArrays) {
-    for k in 0..N {
-        let v0 = v[k];
-        let e = ion.e[k];
-        let cur = |vv: f64, s: &mut Native| {
-            s.g[k] = s.gbar * s.m[k];
-            s.i[k] = s.g[k] * (vv - e);
-            0.0 + s.i[k]
-        };
-        let hi = cur(v0 + 0.001, s);
-        let di = s.i[k];
-        let lo = cur(v0, s);
-        ion.di_dv[k] += (di - s.i[k]) / 0.001;
-        let g = (hi - lo) / 0.001;
-        ion.i[k] += s.i[k];
-        rhs[k] -= lo;
-        d[k] += g;
     }
 }
 
@@ -152,26 +158,6 @@ fn hva_state(s: &mut Native, v: &[f64], dt: f64) {
         s.htau[k] = 1.0 / (ha + hb);
         s.m[k] = cnexp(s.m[k], s.minf[k], s.mtau[k], dt);
         s.h[k] = cnexp(s.h[k], s.hinf[k], s.htau[k], dt);
-    }
-}
-
-fn hva_cur(s: &mut Native, v: &[f64], rhs: &mut [f64], d: &mut [f64], ion: &mut IonArrays) {
-    for k in 0..N {
-        let v0 = v[k];
-        let e = ion.e[k];
-        let cur = |vv: f64, s: &mut Native| {
-            s.g[k] = s.gbar * s.m[k] * s.m[k] * s.h[k];
-            s.i[k] = s.g[k] * (vv - e);
-            0.0 + s.i[k]
-        };
-        let hi = cur(v0 + 0.001, s);
-        let di = s.i[k];
-        let lo = cur(v0, s);
-        ion.di_dv[k] += (di - s.i[k]) / 0.001;
-        let g = (hi - lo) / 0.001;
-        ion.i[k] += s.i[k];
-        rhs[k] -= lo;
-        d[k] += g;
     }
 }
 
@@ -221,15 +207,70 @@ fn main() {
         dt: 0.025,
         celsius: 34.0,
     };
-    println!("| kernel | VM ns/instance-step | native ns/instance-step | ratio | identical |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| kernel | VM ns/instance-step | native code (JIT) | hand-written Rust, same layout | VM/hand | JIT/hand | identical |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     for (name, slot, gbar) in [
         ("NaTs", 0usize, 0.5),
         ("Kv3_1", 1, 0.3),
         ("Ca_HVA", 2, 5e-4),
     ] {
         let mech = cat.get(name).unwrap().clone();
-        let mut mi: MechInstances = mech.instantiate(&nodes, &[slot]);
+        // one tier: (state ns, current ns, final m bits, rhs/d bits after the current steps)
+        let mut tier = |jit: bool| -> (f64, f64, Vec<u64>, Vec<u64>) {
+            rall_nmodl::jit::set_jit_enabled(jit);
+            let mut mi: MechInstances = mech.instantiate(&nodes, &[slot]);
+            mi.column_mut(mi.var_id("gbar").unwrap()).fill(gbar);
+            let mut rhs = vec![0.0; N];
+            let mut d = vec![0.0; N];
+            let mut ctx = Ctx {
+                v: &v,
+                rhs: &mut rhs,
+                d: &mut d,
+                area: &area,
+                diam: &diam,
+                ions: &mut ions,
+                globals: g,
+            };
+            mi.init(&mut ctx, &mut NoEvents).unwrap();
+            // compile outside the timed region (the first call compiles), on a throwaway copy
+            if jit {
+                let mut mw: MechInstances = mech.instantiate(&nodes, &[slot]);
+                mw.init(&mut ctx, &mut NoEvents).unwrap();
+                mw.state(&mut ctx).unwrap();
+                mw.current(&mut ctx).unwrap();
+            }
+            let st = best(1, || {
+                for _ in 0..STEPS {
+                    mi.state(&mut ctx).unwrap();
+                }
+            });
+            let m = mi
+                .column(mi.var_id("m").unwrap())
+                .iter()
+                .map(|x| x.to_bits())
+                .collect();
+            let cu = best(20, || {
+                for _ in 0..STEPS {
+                    ctx.rhs.fill(0.0);
+                    ctx.d.fill(0.0);
+                    mi.current(&mut ctx).unwrap();
+                }
+            });
+            let rd = ctx
+                .rhs
+                .iter()
+                .chain(ctx.d.iter())
+                .map(|x| x.to_bits())
+                .collect();
+            (st, cu, m, rd)
+        };
+        let (vm_state, vm_cur, vm_m, vm_rd) = tier(false);
+        let (jit_state, jit_cur, jit_m, jit_rd) = tier(true);
+        rall_nmodl::jit::set_jit_enabled(true);
+        let mi: MechInstances = mech.instantiate(&nodes, &[slot]);
+        let mut mi = mi;
         mi.column_mut(mi.var_id("gbar").unwrap()).fill(gbar);
         let mut rhs = vec![0.0; N];
         let mut d = vec![0.0; N];
@@ -251,20 +292,6 @@ fn main() {
             .map(|h| mi.column(h).to_vec())
             .unwrap_or_else(|| vec![0.0; N]);
         let mut nat = Native::new(&m0, &h0, gbar);
-        let vm_state = best(1, || {
-            for _ in 0..STEPS {
-                let mut ctx = Ctx {
-                    v: &v,
-                    rhs: &mut rhs,
-                    d: &mut d,
-                    area: &area,
-                    diam: &diam,
-                    ions: &mut ions,
-                    globals: g,
-                };
-                mi.state(&mut ctx).unwrap();
-            }
-        });
         let nat_state = best(1, || {
             for _ in 0..STEPS {
                 match name {
@@ -274,41 +301,48 @@ fn main() {
                 }
             }
         });
-        let vm_cur = best(3, || {
+        let nat_m: Vec<u64> = nat.m.iter().map(|x| x.to_bits()).collect();
+        let nat_cur = best(20, || {
             for _ in 0..STEPS {
-                let mut ctx = Ctx {
-                    v: &v,
-                    rhs: &mut rhs,
-                    d: &mut d,
-                    area: &area,
-                    diam: &diam,
-                    ions: &mut ions,
-                    globals: g,
-                };
-                mi.current(&mut ctx).unwrap();
-            }
-        });
-        let nat_cur = best(40, || {
-            for _ in 0..STEPS {
+                rhs.fill(0.0);
+                d.fill(0.0);
+                let (r, dd) = (&mut rhs, &mut d);
                 match name {
-                    "NaTs" => nats_cur(&mut nat, &v, &mut rhs, &mut d, &mut ions[0]),
-                    "Kv3_1" => kv3_cur(&mut nat, &v, &mut rhs, &mut d, &mut ions[1]),
-                    _ => hva_cur(&mut nat, &v, &mut rhs, &mut d, &mut ions[2]),
+                    "NaTs" => cur::<NATS, false>(&mut nat, &nodes, &v, r, dd, &mut ions[0]),
+                    "Kv3_1" => cur::<KV3, false>(&mut nat, &nodes, &v, r, dd, &mut ions[1]),
+                    _ => cur::<HVA, false>(&mut nat, &nodes, &v, r, dd, &mut ions[2]),
                 }
             }
         });
-        let same = mi
-            .column(mi.var_id("m").unwrap())
-            .iter()
-            .zip(&nat.m)
-            .all(|(a, b)| a.to_bits() == b.to_bits());
+        let idx_cur = best(20, || {
+            for _ in 0..STEPS {
+                rhs.fill(0.0);
+                d.fill(0.0);
+                let (r, dd) = (&mut rhs, &mut d);
+                match name {
+                    "NaTs" => cur::<NATS, true>(&mut nat, &nodes, &v, r, dd, &mut ions[0]),
+                    "Kv3_1" => cur::<KV3, true>(&mut nat, &nodes, &v, r, dd, &mut ions[1]),
+                    _ => cur::<HVA, true>(&mut nat, &nodes, &v, r, dd, &mut ions[2]),
+                }
+            }
+        });
+        let nat_rd: Vec<u64> = rhs.iter().chain(&d).map(|x| x.to_bits()).collect();
+        let same_state = vm_m == nat_m && jit_m == nat_m;
+        let same_cur = vm_rd == nat_rd && jit_rd == nat_rd;
         println!(
-            "| {name} state | {vm_state:.1} | {nat_state:.1} | {:.2} | {same} |",
-            vm_state / nat_state
+            "| {name} state | {vm_state:.1} | {jit_state:.1} | {nat_state:.1} | {:.2} | {:.2} | {same_state} |",
+            vm_state / nat_state,
+            jit_state / nat_state
         );
         println!(
-            "| {name} current | {vm_cur:.1} | {nat_cur:.1} | {:.2} | |",
-            vm_cur / nat_cur
+            "| {name} current | {vm_cur:.1} | {jit_cur:.1} | {idx_cur:.1} | {:.2} | {:.2} | {same_cur} |",
+            vm_cur / idx_cur,
+            jit_cur / idx_cur
+        );
+        println!(
+            "| {name} current, idealised hand-written (node k = instance k, scalar gbar; vectorised) | | | {nat_cur:.1} | {:.2} | {:.2} | |",
+            vm_cur / nat_cur,
+            jit_cur / nat_cur
         );
     }
     single_instance(&cat, &area, &diam, g);
@@ -319,7 +353,9 @@ fn main() {
 fn single_instance(cat: &Catalogue, area: &[f64], diam: &[f64], g: Globals) {
     const CALLS: usize = 200_000;
     println!();
-    println!("| kernel (1 instance) | scalar ns/call | batched ns/call | speed-up | identical |");
+    println!(
+        "| kernel (1 instance) | JIT ns/call | scalar VM ns/call | batched VM ns/call | identical |"
+    );
     println!("|---|---|---|---|---|");
     for (name, slot, gbar) in [
         ("NaTs", 0usize, 0.5),
@@ -327,7 +363,8 @@ fn single_instance(cat: &Catalogue, area: &[f64], diam: &[f64], g: Globals) {
         ("Ca_HVA", 2, 5e-4),
     ] {
         let mech = cat.get(name).unwrap().clone();
-        let run = |scalar: bool| -> (f64, f64, Vec<u64>) {
+        let run = |scalar: bool, jit: bool| -> (f64, f64, Vec<u64>) {
+            rall_nmodl::jit::set_jit_enabled(jit);
             rall_nmodl::vm::set_scalar_enabled(scalar);
             let mut ions = vec![
                 IonArrays::new("na", None, 1),
@@ -377,14 +414,16 @@ fn single_instance(cat: &Catalogue, area: &[f64], diam: &[f64], g: Globals) {
             bits.push(ctx.d[0].to_bits());
             (st, cu, bits)
         };
-        let (ss, sc, sb) = run(true);
-        let (bs, bc, bb) = run(false);
+        let _ = run(true, true); // compile
+        let (js, jc, jb) = run(true, true);
+        let (ss, sc, sb) = run(true, false);
+        let (bs, bc, bb) = run(false, false);
         rall_nmodl::vm::set_scalar_enabled(true);
+        rall_nmodl::jit::set_jit_enabled(true);
         println!(
-            "| {name} state | {ss:.1} | {bs:.1} | {:.1}× | {} |",
-            bs / ss,
-            sb == bb
+            "| {name} state | {js:.1} | {ss:.1} | {bs:.1} | {} |",
+            sb == bb && jb == sb
         );
-        println!("| {name} current | {sc:.1} | {bc:.1} | {:.1}× | |", bc / sc);
+        println!("| {name} current | {jc:.1} | {sc:.1} | {bc:.1} | |");
     }
 }

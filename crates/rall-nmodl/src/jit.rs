@@ -121,20 +121,27 @@ impl Drop for Code {
     }
 }
 
-/// A compiled kernel.
+/// A compiled kernel: what a call needs, kept small and inline (`Copy`) so that a call touches
+/// few cache lines; the code's owner and the cold data sit behind `owner`.
+#[derive(Clone)]
 pub(crate) struct JitKernel {
     func: unsafe extern "C" fn(*const Args),
-    _code: Code,
     /// Size of the persistent register file.
-    pub file_len: usize,
-    /// Initial contents of the file: (index, value) — the call sites' "no previous call".
-    pub file_init: Vec<(usize, f64)>,
+    pub file_len: u32,
+    /// Largest column index used (+1).
+    pub ncols: u32,
+    /// Bit `s` set: the kernel touches ion slot `s` (slots < 32, else not compiled).
+    pub ion_mask: u32,
     /// The kernel reads node-indexed arrays (needs `nodes`).
     pub uses_nodes: bool,
-    /// Ion slots the kernel touches.
-    pub ion_slots_used: Vec<u32>,
-    /// Largest column index used (+1).
-    pub ncols: usize,
+    pub owner: Arc<Owner>,
+}
+
+/// The executable memory and the cold data of a compiled kernel.
+pub(crate) struct Owner {
+    _code: Code,
+    /// Initial contents of the file: (index, value) — the call sites' "no previous call".
+    pub file_init: Vec<(usize, f64)>,
 }
 
 impl std::fmt::Debug for JitKernel {
@@ -151,6 +158,7 @@ impl JitKernel {
     /// `nodes` and of each used column, every node index below the length of every node and ion
     /// array used, `globals` covering the type's globals, `regs` of `file_len` entries, and no
     /// other reference to those arrays alive during the call.
+    #[inline]
     pub unsafe fn call(&self, args: &Args) {
         // SAFETY: the caller's contract.
         unsafe { (self.func)(args) }
@@ -159,7 +167,7 @@ impl JitKernel {
 
 /// A kernel's lazily compiled form.
 #[derive(Default)]
-pub struct JitSlot(OnceLock<Option<Arc<JitKernel>>>, AtomicBool);
+pub struct JitSlot(OnceLock<Option<JitKernel>>, AtomicBool);
 
 impl Clone for JitSlot {
     fn clone(&self) -> Self {
@@ -220,10 +228,9 @@ impl JitSlot {
         self.0.get().map(|k| k.is_some())
     }
     /// The compiled kernel (compiling it on first use), or `None` if it must run on the VM.
+    #[inline]
     pub(crate) fn get(&self, k: &Kernel, nregs: usize) -> Option<&JitKernel> {
-        self.0
-            .get_or_init(|| compile(k, nregs).map(Arc::new))
-            .as_deref()
+        self.0.get_or_init(|| compile(k, nregs)).as_ref()
     }
 }
 
@@ -413,7 +420,7 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
     let sentinel = f64::from_bits(0x7ff8_0000_5ca1_a400);
     let mut file_init = Vec::new();
     let uses_nodes;
-    let mut ion_slots_used = Vec::new();
+    let mut ion_slots_used: Vec<u32> = Vec::new();
     let mut ncols = 0usize;
 
     let tcfg = module.target_config();
@@ -904,13 +911,18 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
     // SAFETY: `ptr` is the entry of the function just compiled with the signature
     // `extern "C" fn(*const Args)` (one pointer argument, the host's default convention).
     let func = unsafe { std::mem::transmute::<*const u8, unsafe extern "C" fn(*const Args)>(ptr) };
+    if ion_slots_used.iter().any(|&s| s >= 32) {
+        return None;
+    }
     Some(JitKernel {
         func,
-        _code: Code(Some(module)),
-        file_len,
-        file_init,
+        file_len: u32::try_from(file_len).ok()?,
+        ncols: ncols as u32,
+        ion_mask: ion_slots_used.iter().fold(0, |m, &s| m | 1 << s),
         uses_nodes,
-        ion_slots_used,
-        ncols,
+        owner: Arc::new(Owner {
+            _code: Code(Some(module)),
+            file_init,
+        }),
     })
 }

@@ -613,52 +613,32 @@ impl Compiled {
                 m.columns.iter().all(|c| c.len() == n),
             )
         });
-        if m.columns.len() < jk.ncols || !cols_ok {
+        if m.columns.len() < jk.ncols as usize || !cols_ok {
             return false;
         }
-        if jk.uses_nodes {
-            if ctx.v.len() < need
-                || ctx.rhs.len() < need
-                || ctx.d.len() < need
-                || ctx.area.len() < need
-                || ctx.diam.len() < need
-            {
+        let need = if jk.uses_nodes { need } else { 0 };
+        if ctx.v.len() < need
+            || ctx.rhs.len() < need
+            || ctx.d.len() < need
+            || ctx.area.len() < need
+            || ctx.diam.len() < need
+        {
+            return false;
+        }
+        let sc = &mut m.scratch;
+        // ion field addresses, checking the lengths of the ions the kernel touches
+        sc.jit_ions.clear();
+        for (s, &i) in m.ion_slots.iter().enumerate() {
+            let Some(ion) = ctx.ions.get_mut(i) else {
                 return false;
-            }
-            for &s in &jk.ion_slots_used {
-                let Some(ion) = m.ion_slots.get(s as usize).and_then(|&i| ctx.ions.get(i)) else {
-                    return false;
-                };
-                if [
-                    ion.e.len(),
-                    ion.ci.len(),
-                    ion.co.len(),
-                    ion.i.len(),
-                    ion.di_dv.len(),
-                ]
-                .into_iter()
-                .chain([ion.style.len()])
-                .any(|l| l < need)
-                {
+            };
+            if s < 32 && jk.ion_mask & (1 << s) != 0 {
+                let l = ion.e.len().min(ion.ci.len()).min(ion.co.len());
+                let l = l.min(ion.i.len()).min(ion.di_dv.len()).min(ion.style.len());
+                if l < need {
                     return false;
                 }
             }
-        }
-        let sc = &mut m.scratch;
-        let file = &mut sc.jit_files[which];
-        if file.len() != jk.file_len {
-            file.clear();
-            file.resize(jk.file_len, 0.0);
-            for &(i, v) in &jk.file_init {
-                file[i] = v;
-            }
-        }
-        sc.jit_cols.clear();
-        sc.jit_cols
-            .extend(m.columns.iter_mut().map(|c| c.as_mut_ptr()));
-        sc.jit_ions.clear();
-        for &i in &m.ion_slots {
-            let ion = &mut ctx.ions[i];
             sc.jit_ions.extend([
                 ion.e.as_mut_ptr(),
                 ion.ci.as_mut_ptr(),
@@ -667,6 +647,20 @@ impl Compiled {
                 ion.di_dv.as_mut_ptr(),
             ]);
         }
+        if m.ion_slots.len() < 32 && jk.ion_mask >> m.ion_slots.len() != 0 {
+            return false;
+        }
+        let file = &mut sc.jit_files[which];
+        if file.len() != jk.file_len as usize {
+            file.clear();
+            file.resize(jk.file_len as usize, 0.0);
+            for &(i, v) in &jk.owner.file_init {
+                file[i] = v;
+            }
+        }
+        sc.jit_cols.clear();
+        sc.jit_cols
+            .extend(m.columns.iter_mut().map(|c| c.as_mut_ptr()));
         let args = crate::jit::Args {
             n: n as u64,
             nodes: m.nodes.as_ptr(),

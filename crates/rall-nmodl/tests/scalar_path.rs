@@ -7,6 +7,9 @@ use rall_nmodl::runtime::{IonArrays, MechKind};
 use rall_nmodl::{Catalogue, Ctx, Globals, Mechanism, NoEvents};
 
 fn trace(mech: &Mechanism, n: usize, scalar: bool) -> Vec<u64> {
+    // the VM's two paths are compared here; the native tier is compared with them in jit_path.rs
+    #[cfg(feature = "jit")]
+    rall_nmodl::jit::set_jit_enabled(false);
     rall_nmodl::vm::set_scalar_enabled(scalar);
     let meta = mech.meta();
     let mut ions: Vec<IonArrays> = meta
