@@ -134,6 +134,8 @@ pub(crate) struct JitKernel {
     pub ion_mask: u32,
     /// The kernel reads node-indexed arrays (needs `nodes`).
     pub uses_nodes: bool,
+    /// Runs two instances at a time (f64x2) before the scalar loop.
+    pub vector: bool,
     pub owner: Arc<Owner>,
 }
 
@@ -226,6 +228,10 @@ impl JitSlot {
     /// `None`: not tried yet; `Some(true)`: compiled; `Some(false)`: runs on the VM.
     pub fn status(&self) -> Option<bool> {
         self.0.get().map(|k| k.is_some())
+    }
+    /// Compiled with the two-instance (f64x2) loop.
+    pub fn vectorized(&self) -> bool {
+        matches!(self.0.get(), Some(Some(k)) if k.vector)
     }
     /// The compiled kernel (compiling it on first use), or `None` if it must run on the VM.
     #[inline]
@@ -378,6 +384,49 @@ fn live_in(k: &Kernel, nregs: usize) -> Option<Vec<bool>> {
     Some(live)
 }
 
+/// Can the kernel run two instances at a time in f64x2 registers? Only straight-line kernels
+/// whose instances are independent apart from the node accumulations (which stay in order):
+/// no branches, no libm calls (their memories are sequential), no GLOBAL stores, no
+/// `nrn_wrote_conc`, no register carried from one instance to the next, constants never
+/// overwritten.
+fn vectorizable(k: &Kernel, live: &[bool], consts_dirty: bool) -> bool {
+    !consts_dirty
+        && !live.iter().any(|&l| l)
+        && k.ops.iter().all(|op| {
+            matches!(
+                op,
+                Op::Mov(..)
+                    | Op::Add(..)
+                    | Op::Sub(..)
+                    | Op::Mul(..)
+                    | Op::Div(..)
+                    | Op::Neg(..)
+                    | Op::Lt(..)
+                    | Op::Le(..)
+                    | Op::Gt(..)
+                    | Op::Ge(..)
+                    | Op::Eq(..)
+                    | Op::Ne(..)
+                    | Op::And(..)
+                    | Op::Or(..)
+                    | Op::Not(..)
+                    | Op::Sel(..)
+                    | Op::Call1(F1::Fabs | F1::Sqrt, _, _)
+                    | Op::LdCol(..)
+                    | Op::StCol(..)
+                    | Op::LdGlob(..)
+                    | Op::LdV(..)
+                    | Op::LdArea(..)
+                    | Op::LdDiam(..)
+                    | Op::LdIon(..)
+                    | Op::StIon(..)
+                    | Op::AddIon(..)
+                    | Op::AccRhs(..)
+                    | Op::AccD(..)
+            )
+        })
+}
+
 /// Compile `k` (registers `0..nregs`), or `None` if it has an unsupported op or Cranelift is
 /// not available for this host.
 fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
@@ -420,6 +469,7 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
     let sentinel = f64::from_bits(0x7ff8_0000_5ca1_a400);
     let mut file_init = Vec::new();
     let uses_nodes;
+    let vector;
     let mut ion_slots_used: Vec<u32> = Vec::new();
     let mut ncols = 0usize;
 
@@ -552,7 +602,221 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
         let header = b.create_block();
         let body = b.create_block();
         let exit = b.create_block();
-        b.ins().jump(header, &[]);
+        vector = vectorizable(k, &live, consts_dirty);
+        if vector {
+            // Two instances per iteration in f64x2 registers (packed IEEE operations are
+            // bitwise the scalar ones per lane); gathers and scatters go lane by lane, lane 0
+            // first, so accumulations into shared nodes keep the instance order. The scalar
+            // loop below finishes an odd count.
+            let vt = types::F64X2;
+            let vflags = MemFlagsData::new().with_notrap();
+            let lanes =
+                MemFlagsData::new().with_endianness(cranelift_codegen::ir::Endianness::Little);
+            let vvars: Vec<Variable> = (0..nregs).map(|_| b.declare_var(vt)).collect();
+            let vzero = b.ins().splat(vt, zero);
+            let vone = b.ins().splat(vt, one);
+            for r in 0..nregs {
+                b.def_var(vvars[r], vzero);
+            }
+            let uniform = k.consts.iter().map(|(r, _)| *r);
+            for r in uniform.chain(k.specials.iter().map(|(r, _)| *r)) {
+                let x = b.use_var(vars[r as usize]);
+                let v = b.ins().splat(vt, x);
+                b.def_var(vvars[r as usize], v);
+            }
+            let vheader = b.create_block();
+            let vbody = b.create_block();
+            b.ins().jump(vheader, &[]);
+            b.switch_to_block(vheader);
+            let i = b.use_var(ivar);
+            let i2 = b.ins().iadd_imm_u(i, 2);
+            let more = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, i2, n);
+            b.ins().brif(more, vbody, &[], header, &[]);
+            b.switch_to_block(vbody);
+            let i = b.use_var(ivar);
+            let i8 = b.ins().ishl_imm_u(i, 3);
+            let nodes8 = if uses_nodes {
+                let na = b.ins().iadd(nodes, i8);
+                let n0 = b.ins().load(types::I64, fl, na, 0);
+                let n1 = b.ins().load(types::I64, fl, na, 8);
+                Some([b.ins().ishl_imm_u(n0, 3), b.ins().ishl_imm_u(n1, 3)])
+            } else {
+                None
+            };
+            let mask_to_f = |b: &mut FunctionBuilder, m: Value| b.ins().bitcast(vt, lanes, m);
+            for op in &k.ops {
+                macro_rules! u {
+                    ($r:expr) => {
+                        b.use_var(vvars[*$r as usize])
+                    };
+                }
+                macro_rules! set {
+                    ($r:expr, $x:expr) => {{
+                        let x = $x;
+                        b.def_var(vvars[*$r as usize], x)
+                    }};
+                }
+                // addresses of lanes 0 and 1 in a node-indexed array
+                macro_rules! lane_addrs {
+                    ($base:expr) => {{
+                        let base = $base;
+                        let [n0, n1] = nodes8.unwrap();
+                        [b.ins().iadd(base, n0), b.ins().iadd(base, n1)]
+                    }};
+                }
+                macro_rules! gather {
+                    ($base:expr) => {{
+                        let [p0, p1] = lane_addrs!($base);
+                        let x0 = b.ins().load(types::F64, fl, p0, 0);
+                        let x1 = b.ins().load(types::F64, fl, p1, 0);
+                        let v = b.ins().scalar_to_vector(vt, x0);
+                        b.ins().insertlane(v, x1, 1)
+                    }};
+                }
+                match op {
+                    Op::Mov(d, a) => set!(d, u!(a)),
+                    Op::Add(d, a, c) => {
+                        let (x, y) = (u!(a), u!(c));
+                        set!(d, b.ins().fadd(x, y))
+                    }
+                    Op::Sub(d, a, c) => {
+                        let (x, y) = (u!(a), u!(c));
+                        set!(d, b.ins().fsub(x, y))
+                    }
+                    Op::Mul(d, a, c) => {
+                        let (x, y) = (u!(a), u!(c));
+                        set!(d, b.ins().fmul(x, y))
+                    }
+                    Op::Div(d, a, c) => {
+                        let (x, y) = (u!(a), u!(c));
+                        set!(d, b.ins().fdiv(x, y))
+                    }
+                    Op::Neg(d, a) => {
+                        let x = u!(a);
+                        set!(d, b.ins().fneg(x))
+                    }
+                    Op::Call1(F1::Fabs, d, a) => {
+                        let x = u!(a);
+                        set!(d, b.ins().fabs(x))
+                    }
+                    Op::Call1(F1::Sqrt, d, a) => {
+                        let x = u!(a);
+                        set!(d, b.ins().sqrt(x))
+                    }
+                    Op::Lt(d, a, c)
+                    | Op::Le(d, a, c)
+                    | Op::Gt(d, a, c)
+                    | Op::Ge(d, a, c)
+                    | Op::Eq(d, a, c)
+                    | Op::Ne(d, a, c) => {
+                        let cc = match op {
+                            Op::Lt(..) => FloatCC::LessThan,
+                            Op::Le(..) => FloatCC::LessThanOrEqual,
+                            Op::Gt(..) => FloatCC::GreaterThan,
+                            Op::Ge(..) => FloatCC::GreaterThanOrEqual,
+                            Op::Eq(..) => FloatCC::Equal,
+                            _ => FloatCC::NotEqual,
+                        };
+                        let (x, y) = (u!(a), u!(c));
+                        let m = b.ins().fcmp(cc, x, y);
+                        let m = mask_to_f(&mut b, m);
+                        set!(d, b.ins().band(m, vone))
+                    }
+                    Op::And(d, a, c) | Op::Or(d, a, c) => {
+                        let (x, y) = (u!(a), u!(c));
+                        let mx = b.ins().fcmp(FloatCC::NotEqual, x, vzero);
+                        let my = b.ins().fcmp(FloatCC::NotEqual, y, vzero);
+                        let m = if matches!(op, Op::And(..)) {
+                            b.ins().band(mx, my)
+                        } else {
+                            b.ins().bor(mx, my)
+                        };
+                        let m = mask_to_f(&mut b, m);
+                        set!(d, b.ins().band(m, vone))
+                    }
+                    Op::Not(d, a) => {
+                        let x = u!(a);
+                        let m = b.ins().fcmp(FloatCC::Equal, x, vzero);
+                        let m = mask_to_f(&mut b, m);
+                        set!(d, b.ins().band(m, vone))
+                    }
+                    Op::Sel(d, c, a, e) => {
+                        let (cx, x, y) = (u!(c), u!(a), u!(e));
+                        let m = b.ins().fcmp(FloatCC::NotEqual, cx, vzero);
+                        let m = mask_to_f(&mut b, m);
+                        set!(d, b.ins().bitselect(m, x, y))
+                    }
+                    Op::LdCol(d, c) => {
+                        let p = b.ins().iadd(col_ptr[c], i8);
+                        set!(d, b.ins().load(vt, vflags, p, 0))
+                    }
+                    Op::StCol(c, a) => {
+                        let x = u!(a);
+                        let p = b.ins().iadd(col_ptr[c], i8);
+                        b.ins().store(vflags, x, p, 0);
+                    }
+                    Op::LdGlob(d, g) => {
+                        let x = b.ins().load(types::F64, fl, globals, (8 * *g) as i32);
+                        set!(d, b.ins().splat(vt, x))
+                    }
+                    Op::LdV(d) | Op::LdArea(d) | Op::LdDiam(d) => {
+                        let o = match op {
+                            Op::LdV(_) => off!(v),
+                            Op::LdArea(_) => off!(area),
+                            _ => off!(diam),
+                        };
+                        set!(d, gather!(node_arr[&o]))
+                    }
+                    Op::LdIon(d, s, f) => {
+                        set!(d, gather!(ion_ptr[&(*s, field_index(*f))]))
+                    }
+                    Op::StIon(s, f, a) => {
+                        let x = u!(a);
+                        let ps = lane_addrs!(ion_ptr[&(*s, field_index(*f))]);
+                        for (l, p) in ps.into_iter().enumerate() {
+                            let xl = b.ins().extractlane(x, l as u8);
+                            b.ins().store(fl, xl, p, 0);
+                        }
+                    }
+                    Op::AddIon(s, f, a) => {
+                        let x = u!(a);
+                        let ps = lane_addrs!(ion_ptr[&(*s, field_index(*f))]);
+                        for (l, p) in ps.into_iter().enumerate() {
+                            let xl = b.ins().extractlane(x, l as u8);
+                            let old = b.ins().load(types::F64, fl, p, 0);
+                            let new = b.ins().fadd(old, xl);
+                            b.ins().store(fl, new, p, 0);
+                        }
+                    }
+                    Op::AccRhs(a, sign) | Op::AccD(a, sign) => {
+                        let x = u!(a);
+                        let o = if matches!(op, Op::AccRhs(..)) {
+                            off!(rhs)
+                        } else {
+                            off!(d)
+                        };
+                        let ps = lane_addrs!(node_arr[&o]);
+                        for (l, p) in ps.into_iter().enumerate() {
+                            let xl = b.ins().extractlane(x, l as u8);
+                            let old = b.ins().load(types::F64, fl, p, 0);
+                            let new = if *sign > 0.0 {
+                                b.ins().fadd(old, xl)
+                            } else {
+                                b.ins().fsub(old, xl)
+                            };
+                            b.ins().store(fl, new, p, 0);
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            let i = b.use_var(ivar);
+            let i2 = b.ins().iadd_imm_u(i, 2);
+            b.def_var(ivar, i2);
+            b.ins().jump(vheader, &[]);
+        } else {
+            b.ins().jump(header, &[]);
+        }
         b.switch_to_block(header);
         let i = b.use_var(ivar);
         let more = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
@@ -920,6 +1184,7 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
         ncols: ncols as u32,
         ion_mask: ion_slots_used.iter().fold(0, |m, &s| m | 1 << s),
         uses_nodes,
+        vector,
         owner: Arc::new(Owner {
             _code: Code(Some(module)),
             file_init,

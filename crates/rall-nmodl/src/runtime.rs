@@ -569,6 +569,18 @@ impl Mechanism {
             _ => [None, None],
         }
     }
+    /// Whether the compiled `current` and `state` kernels run two instances at a time.
+    #[doc(hidden)]
+    pub fn jit_vectorized(&self) -> [bool; 2] {
+        match &self.0.backend {
+            #[cfg(feature = "jit")]
+            Backend::Vm(c) => [
+                c.current.as_ref().is_some_and(|k| k.jit.vectorized()),
+                c.state.as_ref().is_some_and(|k| k.jit.vectorized()),
+            ],
+            _ => [false, false],
+        }
+    }
     #[doc(hidden)]
     pub fn debug_dump(&self) -> String {
         match &self.0.backend {

@@ -563,21 +563,19 @@ impl Compiled {
         self.run_blocks(&self.init, m, c, Some(s))
     }
     pub fn run_current(&self, m: &mut MechInstances, c: &mut Ctx<'_>) -> Result<(), ExecError> {
+        let Some(k) = &self.current else {
+            return Ok(());
+        };
+        self.check_tables(m, c)?;
+        #[cfg(feature = "jit")]
+        if self.try_jit(k, 0, m, c) {
+            return Ok(());
+        }
         if let Some(cols) = self.leak {
             leak_current(m, c, cols);
             return Ok(());
         }
-        self.check_tables(m, c)?;
-        match &self.current {
-            Some(k) => {
-                #[cfg(feature = "jit")]
-                if self.try_jit(k, 0, m, c) {
-                    return Ok(());
-                }
-                self.run_blocks(k, m, c, None)
-            }
-            None => Ok(()),
-        }
+        self.run_blocks(k, m, c, None)
     }
     pub fn run_state(&self, m: &mut MechInstances, c: &mut Ctx<'_>) -> Result<(), ExecError> {
         match &self.state {
