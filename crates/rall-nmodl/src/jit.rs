@@ -236,7 +236,15 @@ impl JitSlot {
     /// The compiled kernel (compiling it on first use), or `None` if it must run on the VM.
     #[inline]
     pub(crate) fn get(&self, k: &Kernel, nregs: usize) -> Option<&JitKernel> {
-        self.0.get_or_init(|| compile(k, nregs)).as_ref()
+        self.0
+            .get_or_init(|| {
+                // A panic inside the code generator would be a bug in it (or in us); the VM
+                // computes the same bits, so fall back to it rather than abort the run.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile(k, nregs)))
+                    .ok()
+                    .flatten()
+            })
+            .as_ref()
     }
 }
 
