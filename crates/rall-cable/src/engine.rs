@@ -16,8 +16,8 @@ use crate::error::CableError;
 use crate::mech::{memb_order_key, MechSet, MechType};
 use crate::morph::{Morphology, SecId};
 use crate::tree::{
-    hines_solve_lanes, hines_solve_spans, root_spans, Discretization, LaneBlock, Tree, LANES,
-    NO_PARENT,
+    hines_solve_lanes, hines_solve_scheduled, root_spans, Discretization, LaneBlock, SolveSchedule,
+    Tree, LANES, NO_PARENT,
 };
 
 /// A cell added to a builder.
@@ -691,6 +691,8 @@ impl GroupBuilder {
             spans: Vec::new(),
             solo_roots: Vec::new(),
             solo_spans: Vec::new(),
+            schedule: SolveSchedule::default(),
+            runs: Vec::new(),
             lane_blocks: Vec::new(),
             plays: Vec::new(),
             cells: Vec::new(),
@@ -710,6 +712,24 @@ impl GroupBuilder {
             .copied()
             .filter(|&(s, _)| !in_block(s))
             .collect();
+        g.schedule = SolveSchedule::new(
+            &g.tree.parent,
+            &g.tree.a,
+            &g.tree.b,
+            &g.solo_roots,
+            &g.solo_spans,
+        )
+        .ok_or_else(|| CableError::Model(format!("too many nodes in one group ({n})")))?;
+        // (node indices fit in u32: checked by the schedule)
+        for &(s, e) in &g.solo_spans {
+            for i in s..e {
+                let p = g.tree.parent[i];
+                match g.runs.last_mut() {
+                    Some(r) if p + 1 == i && r.1 as usize == i => r.1 += 1,
+                    _ => g.runs.push((i as u32, i as u32 + 1, p as u32)),
+                }
+            }
+        }
         g.spans = spans;
         g.lane_blocks = blocks;
         let cfac = 0.001 * (1.0 / dt);
@@ -912,6 +932,50 @@ impl EventSink for Sink<'_> {
     }
 }
 
+/// The fused axial/capacitance pass over chains of nodes (`runs`: `[s, e)` with parent
+/// `parent[i] == i - 1` inside, `p` the parent of `s`; runs in increasing node order). The
+/// running node's `rhs`/`d` stay in registers until its first child (the next node of the chain,
+/// always its smallest-index child) has added its term, then are stored; later children (first
+/// nodes of later runs) add theirs through memory. Per element this is exactly NEURON's
+/// sequence: own `-b*dv` (and `+cap`, `-b`) first, then the children's terms in increasing node
+/// order.
+fn axial_runs(
+    runs: &[(u32, u32, u32)],
+    v: &[f64],
+    a: &[f64],
+    b: &[f64],
+    cap: &[f64],
+    rhs: &mut [f64],
+    d: &mut [f64],
+) {
+    for &(s, e, p) in runs {
+        let (s, e, p) = (s as usize, e as usize, p as usize);
+        let (vv, aa, bb, cc) = (&v[s..e], &a[s..e], &b[s..e], &cap[s..e]);
+        let mut vi = vv[0];
+        let dv = v[p] - vi;
+        let mut r = rhs[s] - bb[0] * dv;
+        rhs[p] += aa[0] * dv;
+        let mut dd = d[s] + cc[0];
+        dd -= bb[0];
+        d[p] -= aa[0];
+        let (rr, ds) = (&mut rhs[s..e], &mut d[s..e]);
+        for j in 1..vv.len() {
+            let vj = vv[j];
+            let dv = vi - vj;
+            r += aa[j] * dv;
+            dd -= aa[j];
+            rr[j - 1] = r;
+            ds[j - 1] = dd;
+            r = rr[j] - bb[j] * dv;
+            dd = ds[j] + cc[j];
+            dd -= bb[j];
+            vi = vj;
+        }
+        rr[vv.len() - 1] = r;
+        ds[vv.len() - 1] = dd;
+    }
+}
+
 /// The fused axial/capacitance pass of one lane block (same per-node operations and order as
 /// the scalar pass, [`LANES`] cells at a time).
 fn axial_lanes(
@@ -1007,6 +1071,11 @@ pub struct CellGroup {
     /// Roots and spans of the cells solved one by one (not in a lane block).
     solo_roots: Vec<usize>,
     solo_spans: Vec<(usize, usize)>,
+    /// Order of the Hines solve of those cells (levels of independent nodes).
+    schedule: SolveSchedule,
+    /// Those cells' non-root nodes as chains `[start, end)` with `parent[i] == i - 1` inside a
+    /// chain, and the parent of `start` (axial pass).
+    runs: Vec<(u32, u32, u32)>,
     lane_blocks: Vec<LaneBlock>,
     plays: Vec<Play>,
     /// Per cell: discretisation, node offset before layout, sections in `all` order.
@@ -1316,24 +1385,13 @@ impl CellGroup {
         if !ions_done {
             self.ion_cur();
         }
-        let (parent, a, b) = (&self.tree.parent, &self.tree.a, &self.tree.b);
+        let (a, b) = (&self.tree.a, &self.tree.b);
         let (v, rhs, d, cap) = (&self.v, &mut self.rhs, &mut self.d, &self.cap);
-        // One pass with NEURON's per-array operation order: rhs gets the axial terms in node
-        // order (nrn_rhs); d gets the capacitance term of node i (nrn_lhs: after all
-        // mechanisms, before any axial term touching i, which come from i itself and from its
-        // children, all later in node order) and then the axial terms in node order.
-        // Root nodes have no capacitance.
-        for &(s, e) in &self.solo_spans {
-            for i in s..e {
-                let p = parent[i];
-                let dv = v[p] - v[i];
-                rhs[i] -= b[i] * dv;
-                rhs[p] += a[i] * dv;
-                d[i] += cap[i];
-                d[i] -= b[i];
-                d[p] -= a[i];
-            }
-        }
+        // NEURON's per-array operation order: rhs gets the axial terms in node order (nrn_rhs);
+        // d gets the capacitance term of node i (nrn_lhs: after all mechanisms, before any axial
+        // term touching i, which come from i itself and from its children, all later in node
+        // order) and then the axial terms in node order. Root nodes have no capacitance.
+        axial_runs(&self.runs, v, a, b, cap, rhs, d);
         for blk in &self.lane_blocks {
             axial_lanes(blk, v, a, b, cap, rhs, d);
         }
@@ -1461,15 +1519,7 @@ impl CellGroup {
         self.deliver_events(self.t + 0.5 * self.dt)?;
         self.t += 0.5 * self.dt;
         self.setup_tree_matrix()?;
-        hines_solve_spans(
-            &self.tree.parent,
-            &self.tree.a,
-            &self.tree.b,
-            &mut self.d,
-            &mut self.rhs,
-            &self.solo_roots,
-            &self.solo_spans,
-        );
+        hines_solve_scheduled(&self.schedule, &mut self.d, &mut self.rhs);
         for blk in &self.lane_blocks {
             hines_solve_lanes(blk, &self.tree.a, &self.tree.b, &mut self.d, &mut self.rhs);
         }

@@ -58,6 +58,6 @@ pub use mech::{MechSet, MechType, NativeMech};
 pub use morph::{Morphology, Pt3d, SecId, Section};
 pub use swc::{parse_swc, read_swc, SwcPoint};
 pub use tree::{
-    dense_solve, hines_solve, hines_solve_spans, root_spans, Discretization, NodeKind, Tree,
-    NO_PARENT,
+    dense_solve, hines_solve, hines_solve_scheduled, hines_solve_spans, root_spans, Discretization,
+    NodeKind, SolveSchedule, Tree, NO_PARENT,
 };

@@ -66,3 +66,52 @@ proptest! {
         prop_assert_eq!(x1, x2);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eef), ..ProptestConfig::default() })]
+    /// The level schedule (packed divisions, nodes visited out of index order) performs every
+    /// element's operations in NEURON's order: bitwise the plain serial solve, `d` included.
+    #[test]
+    fn scheduled_solver_is_bitwise_the_generic_one((parent, a, b, d, rhs) in system()) {
+        let (roots, spans) = rall_cable::root_spans(&parent);
+        let (mut d1, mut x1) = (d.clone(), rhs.clone());
+        hines_solve(&parent, &a, &b, &mut d1, &mut x1);
+        let s = rall_cable::SolveSchedule::new(&parent, &a, &b, &roots, &spans).unwrap();
+        let (mut d2, mut x2) = (d.clone(), rhs.clone());
+        rall_cable::hines_solve_scheduled(&s, &mut d2, &mut x2);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+        prop_assert_eq!(bits(&x1), bits(&x2));
+        prop_assert_eq!(bits(&d1), bits(&d2));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5ef0), ..ProptestConfig::default() })]
+    /// Several independent trees in one schedule (a group's cells), portable path and the
+    /// dispatched (vector) path: bitwise the serial solve.
+    #[test]
+    fn scheduled_forest_is_bitwise_the_generic_one(trees in proptest::collection::vec(system(), 1..6)) {
+        let (mut parent, mut a, mut b, mut d, mut rhs) = (vec![], vec![], vec![], vec![], vec![]);
+        for (p, aa, bb, dd, rr) in trees {
+            let off = parent.len();
+            parent.extend(p.iter().map(|&x| if x == NO_PARENT { x } else { x + off }));
+            a.extend(aa);
+            b.extend(bb);
+            d.extend(dd);
+            rhs.extend(rr);
+        }
+        let (roots, spans) = rall_cable::root_spans(&parent);
+        let (mut d1, mut x1) = (d.clone(), rhs.clone());
+        hines_solve(&parent, &a, &b, &mut d1, &mut x1);
+        let s = rall_cable::SolveSchedule::new(&parent, &a, &b, &roots, &spans).unwrap();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+        let (mut d2, mut x2) = (d.clone(), rhs.clone());
+        rall_cable::hines_solve_scheduled(&s, &mut d2, &mut x2);
+        prop_assert_eq!(bits(&x1), bits(&x2));
+        prop_assert_eq!(bits(&d1), bits(&d2));
+        let (mut d3, mut x3) = (d.clone(), rhs.clone());
+        rall_cable::tree::hines_solve_scheduled_portable(&s, &mut d3, &mut x3);
+        prop_assert_eq!(bits(&x1), bits(&x3));
+        prop_assert_eq!(bits(&d1), bits(&d3));
+    }
+}
