@@ -455,13 +455,7 @@ impl GroupBuilder {
                             perm[o + i] = next + LANES * i + k;
                         }
                     }
-                    let nroots = parent.iter().take_while(|&&p| p == NO_PARENT).count();
-                    blocks.push(LaneBlock {
-                        off: next,
-                        n: nn,
-                        nroots,
-                        parent: parent.clone(),
-                    });
+                    blocks.push(LaneBlock::new(next, parent.clone()));
                     next += LANES * nn;
                 }
                 solo.extend_from_slice(&members[full..]);
@@ -670,7 +664,10 @@ impl GroupBuilder {
             rhs: vec![0.0; n],
             d: vec![0.0; n],
             ions,
-            ion_present,
+            ion_nodes: ion_present
+                .iter()
+                .map(|pr| (0..n).filter(|&i| pr[i]).collect())
+                .collect(),
             mechs,
             t: 0.0,
             dt,
@@ -976,9 +973,43 @@ fn axial_runs(
     }
 }
 
-/// The fused axial/capacitance pass of one lane block (same per-node operations and order as
-/// the scalar pass, [`LANES`] cells at a time).
+/// The fused axial/capacitance pass of one lane block: [`axial_runs`] on [`LANES`] cells at once
+/// (the same per-node operations and order as the scalar pass).
 fn axial_lanes(
+    blk: &LaneBlock,
+    v: &[f64],
+    a: &[f64],
+    b: &[f64],
+    cap: &[f64],
+    rhs: &mut [f64],
+    d: &mut [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX (checked just above).
+        unsafe { axial_lanes_avx(blk, v, a, b, cap, rhs, d) };
+        return;
+    }
+    axial_lanes_body(blk, v, a, b, cap, rhs, d);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn axial_lanes_avx(
+    blk: &LaneBlock,
+    v: &[f64],
+    a: &[f64],
+    b: &[f64],
+    cap: &[f64],
+    rhs: &mut [f64],
+    d: &mut [f64],
+) {
+    // the same code with 256-bit registers; AVX only, no FMA
+    axial_lanes_body(blk, v, a, b, cap, rhs, d);
+}
+
+#[inline(always)]
+fn axial_lanes_body(
     blk: &LaneBlock,
     v: &[f64],
     a: &[f64],
@@ -989,38 +1020,52 @@ fn axial_lanes(
 ) {
     const W: usize = LANES;
     #[inline(always)]
-    fn ld(x: &[f64]) -> [f64; W] {
+    fn ld(x: &[f64], i: usize) -> [f64; W] {
         let mut r = [0.0; W];
-        r.copy_from_slice(&x[..W]);
+        r.copy_from_slice(&x[i..i + W]);
         r
     }
-    for i in blk.nroots..blk.n {
-        let p = blk.parent[i];
-        let (ni, np) = (blk.off + W * i, blk.off + W * p);
-        let (vi, vp, ai, bi, ci) = (
-            ld(&v[ni..]),
-            ld(&v[np..]),
-            ld(&a[ni..]),
-            ld(&b[ni..]),
-            ld(&cap[ni..]),
-        );
-        let (mut ri, mut di) = (ld(&rhs[ni..]), ld(&d[ni..]));
-        let mut dv = [0.0; W];
+    #[inline(always)]
+    fn st(x: &mut [f64], i: usize, y: &[f64; W]) {
+        x[i..i + W].copy_from_slice(y);
+    }
+    let at = |i: usize| blk.off + W * i;
+    for &(s, e) in &blk.runs {
+        let (ns, np) = (at(s), at(blk.parent[s]));
+        let (mut vi, vp, a0, b0) = (ld(v, ns), ld(v, np), ld(a, ns), ld(b, ns));
+        let (mut r, mut dd, c0) = (ld(rhs, ns), ld(d, ns), ld(cap, ns));
+        let (mut rp, mut dp) = (ld(rhs, np), ld(d, np));
         for k in 0..W {
-            dv[k] = vp[k] - vi[k];
-            ri[k] -= bi[k] * dv[k];
-            di[k] += ci[k];
-            di[k] -= bi[k];
+            let dv = vp[k] - vi[k];
+            r[k] -= b0[k] * dv;
+            rp[k] += a0[k] * dv;
+            dd[k] += c0[k];
+            dd[k] -= b0[k];
+            dp[k] -= a0[k];
         }
-        rhs[ni..ni + W].copy_from_slice(&ri);
-        d[ni..ni + W].copy_from_slice(&di);
-        let (mut rp, mut dp) = (ld(&rhs[np..]), ld(&d[np..]));
-        for k in 0..W {
-            rp[k] += ai[k] * dv[k];
-            dp[k] -= ai[k];
+        st(rhs, np, &rp);
+        st(d, np, &dp);
+        for i in s + 1..e {
+            let ni = at(i);
+            let (vj, ai, bi, ci) = (ld(v, ni), ld(a, ni), ld(b, ni), ld(cap, ni));
+            let (ri, di) = (ld(rhs, ni), ld(d, ni));
+            let mut dv = [0.0; W];
+            for k in 0..W {
+                dv[k] = vi[k] - vj[k];
+                r[k] += ai[k] * dv[k];
+                dd[k] -= ai[k];
+            }
+            st(rhs, ni - W, &r);
+            st(d, ni - W, &dd);
+            for k in 0..W {
+                r[k] = ri[k] - bi[k] * dv[k];
+                dd[k] = di[k] + ci[k];
+                dd[k] -= bi[k];
+            }
+            vi = vj;
         }
-        rhs[np..np + W].copy_from_slice(&rp);
-        d[np..np + W].copy_from_slice(&dp);
+        st(rhs, at(e - 1), &r);
+        st(d, at(e - 1), &dd);
     }
 }
 
@@ -1044,7 +1089,8 @@ pub struct CellGroup {
     rhs: Vec<f64>,
     d: Vec<f64>,
     pub ions: Vec<IonArrays>,
-    ion_present: Vec<Vec<bool>>,
+    /// Per ion: the nodes where some mechanism uses it (increasing).
+    ion_nodes: Vec<Vec<usize>>,
     mechs: Vec<Box<dyn MechSet>>,
     /// Current time (ms), accumulated by half steps as NEURON does.
     pub t: f64,
@@ -1400,11 +1446,9 @@ impl CellGroup {
 
     fn ion_cur(&mut self) {
         let c = self.celsius;
-        for (ion, present) in self.ions.iter_mut().zip(&self.ion_present) {
-            for (node, &p) in present.iter().enumerate() {
-                if p {
-                    ion.cur_node(node, c);
-                }
+        for (ion, nodes) in self.ions.iter_mut().zip(&self.ion_nodes) {
+            for &node in nodes {
+                ion.cur_node(node, c);
             }
         }
     }
@@ -1455,11 +1499,9 @@ impl CellGroup {
         self.deliver_events(0.0)?;
         self.v.iter_mut().for_each(|x| *x = v_init);
         let c = self.celsius;
-        for (ion, present) in self.ions.iter_mut().zip(&self.ion_present) {
-            for (node, &p) in present.iter().enumerate() {
-                if p {
-                    ion.init_node(node, c);
-                }
+        for (ion, nodes) in self.ions.iter_mut().zip(&self.ion_nodes) {
+            for &node in nodes {
+                ion.init_node(node, c);
             }
         }
         let g = self.globals();
