@@ -12,6 +12,7 @@ use std::collections::{BinaryHeap, HashMap};
 use rall_nmodl::runtime::{IonArrays, IonUseInfo};
 use rall_nmodl::{Ctx, EventSink, ExecError, Globals, MechKind};
 
+use crate::axial::AxialPlan;
 use crate::error::CableError;
 use crate::mech::{memb_order_key, MechSet, MechType};
 use crate::morph::{Morphology, SecId};
@@ -689,7 +690,7 @@ impl GroupBuilder {
             solo_roots: Vec::new(),
             solo_spans: Vec::new(),
             schedule: SolveSchedule::default(),
-            runs: Vec::new(),
+            axial: AxialPlan::default(),
             lane_blocks: Vec::new(),
             plays: Vec::new(),
             cells: Vec::new(),
@@ -717,16 +718,8 @@ impl GroupBuilder {
             &g.solo_spans,
         )
         .ok_or_else(|| CableError::Model(format!("too many nodes in one group ({n})")))?;
-        // (node indices fit in u32: checked by the schedule)
-        for &(s, e) in &g.solo_spans {
-            for i in s..e {
-                let p = g.tree.parent[i];
-                match g.runs.last_mut() {
-                    Some(r) if p + 1 == i && r.1 as usize == i => r.1 += 1,
-                    _ => g.runs.push((i as u32, i as u32 + 1, p as u32)),
-                }
-            }
-        }
+        g.axial = AxialPlan::new(&g.tree.parent, &g.solo_spans)
+            .ok_or_else(|| CableError::Model(format!("too many nodes in one group ({n})")))?;
         g.spans = spans;
         g.lane_blocks = blocks;
         let cfac = 0.001 * (1.0 / dt);
@@ -929,50 +922,6 @@ impl EventSink for Sink<'_> {
     }
 }
 
-/// The fused axial/capacitance pass over chains of nodes (`runs`: `[s, e)` with parent
-/// `parent[i] == i - 1` inside, `p` the parent of `s`; runs in increasing node order). The
-/// running node's `rhs`/`d` stay in registers until its first child (the next node of the chain,
-/// always its smallest-index child) has added its term, then are stored; later children (first
-/// nodes of later runs) add theirs through memory. Per element this is exactly NEURON's
-/// sequence: own `-b*dv` (and `+cap`, `-b`) first, then the children's terms in increasing node
-/// order.
-fn axial_runs(
-    runs: &[(u32, u32, u32)],
-    v: &[f64],
-    a: &[f64],
-    b: &[f64],
-    cap: &[f64],
-    rhs: &mut [f64],
-    d: &mut [f64],
-) {
-    for &(s, e, p) in runs {
-        let (s, e, p) = (s as usize, e as usize, p as usize);
-        let (vv, aa, bb, cc) = (&v[s..e], &a[s..e], &b[s..e], &cap[s..e]);
-        let mut vi = vv[0];
-        let dv = v[p] - vi;
-        let mut r = rhs[s] - bb[0] * dv;
-        rhs[p] += aa[0] * dv;
-        let mut dd = d[s] + cc[0];
-        dd -= bb[0];
-        d[p] -= aa[0];
-        let (rr, ds) = (&mut rhs[s..e], &mut d[s..e]);
-        for j in 1..vv.len() {
-            let vj = vv[j];
-            let dv = vi - vj;
-            r += aa[j] * dv;
-            dd -= aa[j];
-            rr[j - 1] = r;
-            ds[j - 1] = dd;
-            r = rr[j] - bb[j] * dv;
-            dd = ds[j] + cc[j];
-            dd -= bb[j];
-            vi = vj;
-        }
-        rr[vv.len() - 1] = r;
-        ds[vv.len() - 1] = dd;
-    }
-}
-
 /// The fused axial/capacitance pass of one lane block: [`axial_runs`] on [`LANES`] cells at once
 /// (the same per-node operations and order as the scalar pass).
 fn axial_lanes(
@@ -1119,9 +1068,8 @@ pub struct CellGroup {
     solo_spans: Vec<(usize, usize)>,
     /// Order of the Hines solve of those cells (levels of independent nodes).
     schedule: SolveSchedule,
-    /// Those cells' non-root nodes as chains `[start, end)` with `parent[i] == i - 1` inside a
-    /// chain, and the parent of `start` (axial pass).
-    runs: Vec<(u32, u32, u32)>,
+    /// Axial/capacitance pass of those cells.
+    axial: AxialPlan,
     lane_blocks: Vec<LaneBlock>,
     plays: Vec<Play>,
     /// Per cell: discretisation, node offset before layout, sections in `all` order.
@@ -1437,7 +1385,7 @@ impl CellGroup {
         // d gets the capacitance term of node i (nrn_lhs: after all mechanisms, before any axial
         // term touching i, which come from i itself and from its children, all later in node
         // order) and then the axial terms in node order. Root nodes have no capacitance.
-        axial_runs(&self.runs, v, a, b, cap, rhs, d);
+        self.axial.apply(v, a, b, cap, rhs, d);
         for blk in &self.lane_blocks {
             axial_lanes(blk, v, a, b, cap, rhs, d);
         }

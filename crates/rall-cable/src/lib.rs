@@ -36,6 +36,7 @@
 //! assert!(g.trace(v)[200] > -70.0);
 //! ```
 
+pub mod axial;
 pub mod engine;
 pub mod error;
 pub mod geom;
