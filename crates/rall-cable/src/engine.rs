@@ -12,12 +12,13 @@ use std::collections::{BinaryHeap, HashMap};
 use rall_nmodl::runtime::{IonArrays, IonUseInfo};
 use rall_nmodl::{Ctx, EventSink, ExecError, Globals, MechKind};
 
+use crate::axial::AxialPlan;
 use crate::error::CableError;
 use crate::mech::{memb_order_key, MechSet, MechType};
 use crate::morph::{Morphology, SecId};
 use crate::tree::{
-    hines_solve_lanes, hines_solve_spans, root_spans, Discretization, LaneBlock, Tree, LANES,
-    NO_PARENT,
+    hines_solve_lanes, hines_solve_scheduled, root_spans, Discretization, LaneBlock, SolveSchedule,
+    Tree, LANES, NO_PARENT,
 };
 
 /// A cell added to a builder.
@@ -455,13 +456,7 @@ impl GroupBuilder {
                             perm[o + i] = next + LANES * i + k;
                         }
                     }
-                    let nroots = parent.iter().take_while(|&&p| p == NO_PARENT).count();
-                    blocks.push(LaneBlock {
-                        off: next,
-                        n: nn,
-                        nroots,
-                        parent: parent.clone(),
-                    });
+                    blocks.push(LaneBlock::new(next, parent.clone()));
                     next += LANES * nn;
                 }
                 solo.extend_from_slice(&members[full..]);
@@ -670,7 +665,10 @@ impl GroupBuilder {
             rhs: vec![0.0; n],
             d: vec![0.0; n],
             ions,
-            ion_present,
+            ion_nodes: ion_present
+                .iter()
+                .map(|pr| (0..n).filter(|&i| pr[i]).collect())
+                .collect(),
             mechs,
             t: 0.0,
             dt,
@@ -691,6 +689,8 @@ impl GroupBuilder {
             spans: Vec::new(),
             solo_roots: Vec::new(),
             solo_spans: Vec::new(),
+            schedule: SolveSchedule::default(),
+            axial: AxialPlan::default(),
             lane_blocks: Vec::new(),
             plays: Vec::new(),
             cells: Vec::new(),
@@ -710,6 +710,16 @@ impl GroupBuilder {
             .copied()
             .filter(|&(s, _)| !in_block(s))
             .collect();
+        g.schedule = SolveSchedule::new(
+            &g.tree.parent,
+            &g.tree.a,
+            &g.tree.b,
+            &g.solo_roots,
+            &g.solo_spans,
+        )
+        .ok_or_else(|| CableError::Model(format!("too many nodes in one group ({n})")))?;
+        g.axial = AxialPlan::new(&g.tree.parent, &g.solo_spans)
+            .ok_or_else(|| CableError::Model(format!("too many nodes in one group ({n})")))?;
         g.spans = spans;
         g.lane_blocks = blocks;
         let cfac = 0.001 * (1.0 / dt);
@@ -912,9 +922,43 @@ impl EventSink for Sink<'_> {
     }
 }
 
-/// The fused axial/capacitance pass of one lane block (same per-node operations and order as
-/// the scalar pass, [`LANES`] cells at a time).
+/// The fused axial/capacitance pass of one lane block: [`axial_runs`] on [`LANES`] cells at once
+/// (the same per-node operations and order as the scalar pass).
 fn axial_lanes(
+    blk: &LaneBlock,
+    v: &[f64],
+    a: &[f64],
+    b: &[f64],
+    cap: &[f64],
+    rhs: &mut [f64],
+    d: &mut [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX (checked just above).
+        unsafe { axial_lanes_avx(blk, v, a, b, cap, rhs, d) };
+        return;
+    }
+    axial_lanes_body(blk, v, a, b, cap, rhs, d);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn axial_lanes_avx(
+    blk: &LaneBlock,
+    v: &[f64],
+    a: &[f64],
+    b: &[f64],
+    cap: &[f64],
+    rhs: &mut [f64],
+    d: &mut [f64],
+) {
+    // the same code with 256-bit registers; AVX only, no FMA
+    axial_lanes_body(blk, v, a, b, cap, rhs, d);
+}
+
+#[inline(always)]
+fn axial_lanes_body(
     blk: &LaneBlock,
     v: &[f64],
     a: &[f64],
@@ -925,38 +969,52 @@ fn axial_lanes(
 ) {
     const W: usize = LANES;
     #[inline(always)]
-    fn ld(x: &[f64]) -> [f64; W] {
+    fn ld(x: &[f64], i: usize) -> [f64; W] {
         let mut r = [0.0; W];
-        r.copy_from_slice(&x[..W]);
+        r.copy_from_slice(&x[i..i + W]);
         r
     }
-    for i in blk.nroots..blk.n {
-        let p = blk.parent[i];
-        let (ni, np) = (blk.off + W * i, blk.off + W * p);
-        let (vi, vp, ai, bi, ci) = (
-            ld(&v[ni..]),
-            ld(&v[np..]),
-            ld(&a[ni..]),
-            ld(&b[ni..]),
-            ld(&cap[ni..]),
-        );
-        let (mut ri, mut di) = (ld(&rhs[ni..]), ld(&d[ni..]));
-        let mut dv = [0.0; W];
+    #[inline(always)]
+    fn st(x: &mut [f64], i: usize, y: &[f64; W]) {
+        x[i..i + W].copy_from_slice(y);
+    }
+    let at = |i: usize| blk.off + W * i;
+    for &(s, e) in &blk.runs {
+        let (ns, np) = (at(s), at(blk.parent[s]));
+        let (mut vi, vp, a0, b0) = (ld(v, ns), ld(v, np), ld(a, ns), ld(b, ns));
+        let (mut r, mut dd, c0) = (ld(rhs, ns), ld(d, ns), ld(cap, ns));
+        let (mut rp, mut dp) = (ld(rhs, np), ld(d, np));
         for k in 0..W {
-            dv[k] = vp[k] - vi[k];
-            ri[k] -= bi[k] * dv[k];
-            di[k] += ci[k];
-            di[k] -= bi[k];
+            let dv = vp[k] - vi[k];
+            r[k] -= b0[k] * dv;
+            rp[k] += a0[k] * dv;
+            dd[k] += c0[k];
+            dd[k] -= b0[k];
+            dp[k] -= a0[k];
         }
-        rhs[ni..ni + W].copy_from_slice(&ri);
-        d[ni..ni + W].copy_from_slice(&di);
-        let (mut rp, mut dp) = (ld(&rhs[np..]), ld(&d[np..]));
-        for k in 0..W {
-            rp[k] += ai[k] * dv[k];
-            dp[k] -= ai[k];
+        st(rhs, np, &rp);
+        st(d, np, &dp);
+        for i in s + 1..e {
+            let ni = at(i);
+            let (vj, ai, bi, ci) = (ld(v, ni), ld(a, ni), ld(b, ni), ld(cap, ni));
+            let (ri, di) = (ld(rhs, ni), ld(d, ni));
+            let mut dv = [0.0; W];
+            for k in 0..W {
+                dv[k] = vi[k] - vj[k];
+                r[k] += ai[k] * dv[k];
+                dd[k] -= ai[k];
+            }
+            st(rhs, ni - W, &r);
+            st(d, ni - W, &dd);
+            for k in 0..W {
+                r[k] = ri[k] - bi[k] * dv[k];
+                dd[k] = di[k] + ci[k];
+                dd[k] -= bi[k];
+            }
+            vi = vj;
         }
-        rhs[np..np + W].copy_from_slice(&rp);
-        d[np..np + W].copy_from_slice(&dp);
+        st(rhs, at(e - 1), &r);
+        st(d, at(e - 1), &dd);
     }
 }
 
@@ -980,7 +1038,8 @@ pub struct CellGroup {
     rhs: Vec<f64>,
     d: Vec<f64>,
     pub ions: Vec<IonArrays>,
-    ion_present: Vec<Vec<bool>>,
+    /// Per ion: the nodes where some mechanism uses it (increasing).
+    ion_nodes: Vec<Vec<usize>>,
     mechs: Vec<Box<dyn MechSet>>,
     /// Current time (ms), accumulated by half steps as NEURON does.
     pub t: f64,
@@ -1007,6 +1066,10 @@ pub struct CellGroup {
     /// Roots and spans of the cells solved one by one (not in a lane block).
     solo_roots: Vec<usize>,
     solo_spans: Vec<(usize, usize)>,
+    /// Order of the Hines solve of those cells (levels of independent nodes).
+    schedule: SolveSchedule,
+    /// Axial/capacitance pass of those cells.
+    axial: AxialPlan,
     lane_blocks: Vec<LaneBlock>,
     plays: Vec<Play>,
     /// Per cell: discretisation, node offset before layout, sections in `all` order.
@@ -1316,24 +1379,13 @@ impl CellGroup {
         if !ions_done {
             self.ion_cur();
         }
-        let (parent, a, b) = (&self.tree.parent, &self.tree.a, &self.tree.b);
+        let (a, b) = (&self.tree.a, &self.tree.b);
         let (v, rhs, d, cap) = (&self.v, &mut self.rhs, &mut self.d, &self.cap);
-        // One pass with NEURON's per-array operation order: rhs gets the axial terms in node
-        // order (nrn_rhs); d gets the capacitance term of node i (nrn_lhs: after all
-        // mechanisms, before any axial term touching i, which come from i itself and from its
-        // children, all later in node order) and then the axial terms in node order.
-        // Root nodes have no capacitance.
-        for &(s, e) in &self.solo_spans {
-            for i in s..e {
-                let p = parent[i];
-                let dv = v[p] - v[i];
-                rhs[i] -= b[i] * dv;
-                rhs[p] += a[i] * dv;
-                d[i] += cap[i];
-                d[i] -= b[i];
-                d[p] -= a[i];
-            }
-        }
+        // NEURON's per-array operation order: rhs gets the axial terms in node order (nrn_rhs);
+        // d gets the capacitance term of node i (nrn_lhs: after all mechanisms, before any axial
+        // term touching i, which come from i itself and from its children, all later in node
+        // order) and then the axial terms in node order. Root nodes have no capacitance.
+        self.axial.apply(v, a, b, cap, rhs, d);
         for blk in &self.lane_blocks {
             axial_lanes(blk, v, a, b, cap, rhs, d);
         }
@@ -1342,11 +1394,9 @@ impl CellGroup {
 
     fn ion_cur(&mut self) {
         let c = self.celsius;
-        for (ion, present) in self.ions.iter_mut().zip(&self.ion_present) {
-            for (node, &p) in present.iter().enumerate() {
-                if p {
-                    ion.cur_node(node, c);
-                }
+        for (ion, nodes) in self.ions.iter_mut().zip(&self.ion_nodes) {
+            for &node in nodes {
+                ion.cur_node(node, c);
             }
         }
     }
@@ -1397,11 +1447,9 @@ impl CellGroup {
         self.deliver_events(0.0)?;
         self.v.iter_mut().for_each(|x| *x = v_init);
         let c = self.celsius;
-        for (ion, present) in self.ions.iter_mut().zip(&self.ion_present) {
-            for (node, &p) in present.iter().enumerate() {
-                if p {
-                    ion.init_node(node, c);
-                }
+        for (ion, nodes) in self.ions.iter_mut().zip(&self.ion_nodes) {
+            for &node in nodes {
+                ion.init_node(node, c);
             }
         }
         let g = self.globals();
@@ -1461,15 +1509,7 @@ impl CellGroup {
         self.deliver_events(self.t + 0.5 * self.dt)?;
         self.t += 0.5 * self.dt;
         self.setup_tree_matrix()?;
-        hines_solve_spans(
-            &self.tree.parent,
-            &self.tree.a,
-            &self.tree.b,
-            &mut self.d,
-            &mut self.rhs,
-            &self.solo_roots,
-            &self.solo_spans,
-        );
+        hines_solve_scheduled(&self.schedule, &mut self.d, &mut self.rhs);
         for blk in &self.lane_blocks {
             hines_solve_lanes(blk, &self.tree.a, &self.tree.b, &mut self.d, &mut self.rhs);
         }

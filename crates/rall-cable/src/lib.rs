@@ -36,6 +36,7 @@
 //! assert!(g.trace(v)[200] > -70.0);
 //! ```
 
+pub mod axial;
 pub mod engine;
 pub mod error;
 pub mod geom;
@@ -58,6 +59,6 @@ pub use mech::{MechSet, MechType, NativeMech};
 pub use morph::{Morphology, Pt3d, SecId, Section};
 pub use swc::{parse_swc, read_swc, SwcPoint};
 pub use tree::{
-    dense_solve, hines_solve, hines_solve_spans, root_spans, Discretization, NodeKind, Tree,
-    NO_PARENT,
+    dense_solve, hines_solve, hines_solve_scheduled, hines_solve_spans, root_spans, Discretization,
+    NodeKind, SolveSchedule, Tree, NO_PARENT,
 };

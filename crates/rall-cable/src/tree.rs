@@ -272,6 +272,248 @@ pub fn hines_solve_spans(
     }
 }
 
+/// A precomputed operation order for the Hines solve of one or more trees stored node by node
+/// (the cells of a group that are not lane-interleaved).
+///
+/// NEURON's loops visit nodes in index order, so along a section every step waits for the
+/// division of the step before (a serial chain of dependent divisions). The schedule visits the
+/// same per-node operations level by level instead: all operations of one level are independent,
+/// so their divisions overlap, four at a time as one packed IEEE division. Every array element
+/// still receives exactly NEURON's operations in NEURON's order:
+/// * triang: node `i` is visited after all its children (so `d[i]`, `rhs[i]` are final) and
+///   after its next larger sibling (so `d[parent]` and `rhs[parent]` receive the children's
+///   terms in decreasing child index, as in NEURON's downward loop);
+/// * bksub: node `i` is visited after its parent.
+///
+/// Hence the result is bitwise that of [`hines_solve`] (checked on random trees by
+/// `tests/hines_props.rs`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SolveSchedule {
+    /// Smallest length of `d`/`rhs` the schedule may be applied to.
+    n: usize,
+    roots: Vec<u32>,
+    /// triang: (node, parent) level by level; `a`, `b` of the node in the same order.
+    tri: Vec<[u32; 2]>,
+    tri_a: Vec<f64>,
+    tri_b: Vec<f64>,
+    /// Start of each triang level in `tri` (plus the end).
+    tri_levels: Vec<usize>,
+    /// bksub: (node, parent) level by level, `b` of the node.
+    bk: Vec<[u32; 2]>,
+    bk_b: Vec<f64>,
+    bk_levels: Vec<usize>,
+}
+
+impl SolveSchedule {
+    /// Schedule of the trees whose root nodes are `roots` and whose non-root nodes are the
+    /// `spans` (as from [`root_spans`]; every parent of a span node must be one of these roots
+    /// or span nodes). `a`, `b` are copied in visiting order: the tree must not change later.
+    /// `None` if a node index does not fit in 32 bits.
+    pub fn new(
+        parent: &[usize],
+        a: &[f64],
+        b: &[f64],
+        roots: &[usize],
+        spans: &[(usize, usize)],
+    ) -> Option<SolveSchedule> {
+        let n = parent.len();
+        if u32::try_from(n).is_err() {
+            return None;
+        }
+        let u = |x: usize| x as u32;
+        let nodes = || spans.iter().flat_map(|&(s, e)| s..e);
+        // triang levels: level(i) >= level(child) + 1 for every child, and >= level of the next
+        // larger sibling + 1
+        let mut tri_lvl = vec![0usize; n];
+        let mut need_children = vec![0usize; n];
+        let mut need_sibling = vec![0usize; n];
+        let mut rev: Vec<usize> = nodes().collect();
+        rev.sort_unstable_by(|x, y| y.cmp(x));
+        for &i in &rev {
+            let p = parent[i];
+            let l = need_children[i].max(need_sibling[p]);
+            tri_lvl[i] = l;
+            need_children[p] = need_children[p].max(l + 1);
+            need_sibling[p] = l + 1;
+        }
+        // bksub levels: depth below the root (roots are done first)
+        let mut bk_lvl = vec![0usize; n];
+        let mut depth = vec![0usize; n];
+        let mut fwd = rev.clone();
+        fwd.reverse();
+        for &i in &fwd {
+            let p = parent[i];
+            depth[i] = depth[p] + 1;
+            bk_lvl[i] = depth[i] - 1;
+        }
+        let bucket = |order: &[usize], lvl: &[usize]| -> (Vec<usize>, Vec<usize>) {
+            let nl = order.iter().map(|&i| lvl[i] + 1).max().unwrap_or(0);
+            let mut count = vec![0usize; nl + 1];
+            for &i in order {
+                count[lvl[i] + 1] += 1;
+            }
+            for l in 0..nl {
+                count[l + 1] += count[l];
+            }
+            let levels = count.clone();
+            let mut out = vec![0usize; order.len()];
+            for &i in order {
+                out[count[lvl[i]]] = i;
+                count[lvl[i]] += 1;
+            }
+            (out, levels)
+        };
+        let (tri_order, tri_levels) = bucket(&rev, &tri_lvl);
+        let (bk_order, bk_levels) = bucket(&fwd, &bk_lvl);
+        Some(SolveSchedule {
+            n,
+            roots: roots.iter().map(|&r| u(r)).collect(),
+            tri: tri_order.iter().map(|&i| [u(i), u(parent[i])]).collect(),
+            tri_a: tri_order.iter().map(|&i| a[i]).collect(),
+            tri_b: tri_order.iter().map(|&i| b[i]).collect(),
+            tri_levels,
+            bk: bk_order.iter().map(|&i| [u(i), u(parent[i])]).collect(),
+            bk_b: bk_order.iter().map(|&i| b[i]).collect(),
+            bk_levels,
+        })
+    }
+
+    /// Number of triang and bksub levels (the length of the longest dependency chains).
+    pub fn levels(&self) -> (usize, usize) {
+        (
+            self.tri_levels.len().saturating_sub(1),
+            self.bk_levels.len().saturating_sub(1),
+        )
+    }
+}
+
+/// [`hines_solve`] by a [`SolveSchedule`]: bitwise the same result.
+pub fn hines_solve_scheduled(s: &SolveSchedule, d: &mut [f64], rhs: &mut [f64]) {
+    assert!(
+        d.len() >= s.n && rhs.len() >= s.n,
+        "schedule of {} nodes applied to {} / {}",
+        s.n,
+        d.len(),
+        rhs.len()
+    );
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX (checked just above).
+        unsafe { solve_scheduled_avx(s, d, rhs) };
+        return;
+    }
+    solve_scheduled_portable(s, d, rhs);
+}
+
+/// The portable (scalar) body of [`hines_solve_scheduled`], public so that tests can compare it
+/// with the vector path on machines with AVX.
+#[doc(hidden)]
+pub fn hines_solve_scheduled_portable(s: &SolveSchedule, d: &mut [f64], rhs: &mut [f64]) {
+    assert!(d.len() >= s.n && rhs.len() >= s.n);
+    solve_scheduled_portable(s, d, rhs);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn solve_scheduled_avx(s: &SolveSchedule, d: &mut [f64], rhs: &mut [f64]) {
+    // The scalar body with every full group of 4 operations of a level as one packed IEEE
+    // division (vdivpd) and packed products/differences: the same operations per lane. AVX
+    // only (no FMA), so nothing is contracted.
+    use std::arch::x86_64::*;
+    const W: usize = 4;
+    let (dp, rp) = (d.as_mut_ptr(), rhs.as_mut_ptr());
+    // SAFETY (all unchecked accesses below): every node index in the schedule is < s.n and d,
+    // rhs have at least s.n elements (asserted by the caller); k + W <= the level's length.
+    let ld = |p: *mut f64, i: u32| unsafe { *p.add(i as usize) };
+    let st = |p: *mut f64, i: u32, x: f64| unsafe { *p.add(i as usize) = x };
+    let gather = |p: *mut f64, o: &[[u32; 2]], c: usize| {
+        _mm256_set_pd(
+            ld(p, o[3][c]),
+            ld(p, o[2][c]),
+            ld(p, o[1][c]),
+            ld(p, o[0][c]),
+        )
+    };
+    for l in 0..s.tri_levels.len().saturating_sub(1) {
+        let (lo, hi) = (s.tri_levels[l], s.tri_levels[l + 1]);
+        let ops = &s.tri[lo..hi];
+        let (aa, bb) = (&s.tri_a[lo..hi], &s.tri_b[lo..hi]);
+        let mut k = 0;
+        while k + W <= ops.len() {
+            let o = &ops[k..k + W];
+            let (mut x, mut y) = ([0.0f64; W], [0.0f64; W]);
+            // SAFETY: aa, bb have at least k + W elements; x, y are W long.
+            unsafe {
+                let a4 = _mm256_loadu_pd(aa.as_ptr().add(k));
+                let b4 = _mm256_loadu_pd(bb.as_ptr().add(k));
+                let f = _mm256_div_pd(a4, gather(dp, o, 0));
+                _mm256_storeu_pd(x.as_mut_ptr(), _mm256_mul_pd(f, b4));
+                _mm256_storeu_pd(y.as_mut_ptr(), _mm256_mul_pd(f, gather(rp, o, 0)));
+            }
+            // parents of one level are distinct (siblings are in different levels)
+            for j in 0..W {
+                let p = o[j][1];
+                st(dp, p, ld(dp, p) - x[j]);
+                st(rp, p, ld(rp, p) - y[j]);
+            }
+            k += W;
+        }
+        for j in k..ops.len() {
+            let [i, p] = ops[j];
+            let f = aa[j] / ld(dp, i);
+            st(dp, p, ld(dp, p) - f * bb[j]);
+            st(rp, p, ld(rp, p) - f * ld(rp, i));
+        }
+    }
+    for &r in &s.roots {
+        st(rp, r, ld(rp, r) / ld(dp, r));
+    }
+    for l in 0..s.bk_levels.len().saturating_sub(1) {
+        let (lo, hi) = (s.bk_levels[l], s.bk_levels[l + 1]);
+        let ops = &s.bk[lo..hi];
+        let bb = &s.bk_b[lo..hi];
+        let mut k = 0;
+        while k + W <= ops.len() {
+            let o = &ops[k..k + W];
+            let mut r = [0.0f64; W];
+            // SAFETY: bb has at least k + W elements; r is W long.
+            unsafe {
+                let b4 = _mm256_loadu_pd(bb.as_ptr().add(k));
+                let t = _mm256_mul_pd(b4, gather(rp, o, 1));
+                let q = _mm256_sub_pd(gather(rp, o, 0), t);
+                _mm256_storeu_pd(r.as_mut_ptr(), _mm256_div_pd(q, gather(dp, o, 0)));
+            }
+            for j in 0..W {
+                st(rp, o[j][0], r[j]);
+            }
+            k += W;
+        }
+        for j in k..ops.len() {
+            let [i, p] = ops[j];
+            let r = ld(rp, i) - bb[j] * ld(rp, p);
+            st(rp, i, r / ld(dp, i));
+        }
+    }
+}
+
+fn solve_scheduled_portable(s: &SolveSchedule, d: &mut [f64], rhs: &mut [f64]) {
+    // levels are contiguous in the operation lists: the whole list is a valid order
+    for (j, &[i, p]) in s.tri.iter().enumerate() {
+        let (i, p) = (i as usize, p as usize);
+        let f = s.tri_a[j] / d[i];
+        d[p] -= f * s.tri_b[j];
+        rhs[p] -= f * rhs[i];
+    }
+    for &r in &s.roots {
+        rhs[r as usize] /= d[r as usize];
+    }
+    for (j, &[i, p]) in s.bk.iter().enumerate() {
+        let (i, p) = (i as usize, p as usize);
+        rhs[i] -= s.bk_b[j] * rhs[p];
+        rhs[i] /= d[i];
+    }
+}
+
 /// Cells of identical topology stored lane-interleaved: node `i` of lane `k` is at
 /// `off + LANES*i + k`. The solve then runs the same per-node arithmetic on `LANES` cells at
 /// once (contiguous, vectorisable; IEEE division per lane, so bitwise the scalar result).
@@ -288,10 +530,72 @@ pub struct LaneBlock {
     pub nroots: usize,
     /// Local parent of each local node (`NO_PARENT` for roots).
     pub parent: Vec<usize>,
+    /// Non-root local nodes in triang visiting order (levels of [`SolveSchedule`]).
+    pub tri_order: Vec<usize>,
+    /// Non-root local nodes in bksub visiting order (by depth).
+    pub bk_order: Vec<usize>,
+    /// Chains `[s, e)` of local non-root nodes with `parent[i] == i - 1` inside (axial pass).
+    pub runs: Vec<(usize, usize)>,
 }
 
-/// Hines solve of one [`LaneBlock`].
+impl LaneBlock {
+    /// The block of the cells of topology `parent` (roots first, `parent[i] < i`) at `off`.
+    pub fn new(off: usize, parent: Vec<usize>) -> LaneBlock {
+        let nroots = parent.iter().take_while(|&&p| p == NO_PARENT).count();
+        let (roots, spans) = root_spans(&parent);
+        let zero = vec![0.0; parent.len()];
+        let (tri_order, bk_order) = match SolveSchedule::new(&parent, &zero, &zero, &roots, &spans)
+        {
+            Some(s) => (
+                s.tri.iter().map(|o| o[0] as usize).collect(),
+                s.bk.iter().map(|o| o[0] as usize).collect(),
+            ),
+            None => (
+                (nroots..parent.len()).rev().collect(),
+                (nroots..parent.len()).collect(),
+            ),
+        };
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for i in nroots..parent.len() {
+            match runs.last_mut() {
+                Some(r) if parent[i] + 1 == i && r.1 == i => r.1 += 1,
+                _ => runs.push((i, i + 1)),
+            }
+        }
+        LaneBlock {
+            off,
+            n: parent.len(),
+            nroots,
+            parent,
+            tri_order,
+            bk_order,
+            runs,
+        }
+    }
+}
+
+/// Hines solve of one [`LaneBlock`]: NEURON's per-node operations on [`LANES`] cells at once,
+/// nodes visited in the order of a [`SolveSchedule`] (so consecutive nodes are independent and
+/// their divisions overlap); bitwise the serial solve of each cell.
 pub fn hines_solve_lanes(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX (checked just above).
+        unsafe { hines_solve_lanes_avx(blk, a, b, d, rhs) };
+        return;
+    }
+    lanes_body(blk, a, b, d, rhs);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn hines_solve_lanes_avx(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+    // the same code with 256-bit registers (one vdivpd per node for the 4 lanes); no FMA
+    lanes_body(blk, a, b, d, rhs);
+}
+
+#[inline(always)]
+fn lanes_body(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
     const W: usize = LANES;
     #[inline(always)]
     fn ld(x: &[f64]) -> [f64; W] {
@@ -300,7 +604,7 @@ pub fn hines_solve_lanes(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], r
         r
     }
     let off = blk.off;
-    for i in (blk.nroots..blk.n).rev() {
+    for &i in &blk.tri_order {
         let p = blk.parent[i];
         let (ni, np) = (off + W * i, off + W * p);
         let (ai, bi, dn, rn) = (ld(&a[ni..]), ld(&b[ni..]), ld(&d[ni..]), ld(&rhs[ni..]));
@@ -324,7 +628,7 @@ pub fn hines_solve_lanes(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], r
         }
         rhs[ni..ni + W].copy_from_slice(&r);
     }
-    for i in blk.nroots..blk.n {
+    for &i in &blk.bk_order {
         let p = blk.parent[i];
         let (ni, np) = (off + W * i, off + W * p);
         let (rp, bi, dn, mut rn) = (ld(&rhs[np..]), ld(&b[ni..]), ld(&d[ni..]), ld(&rhs[ni..]));
