@@ -212,6 +212,17 @@ fn sonata_nwb_round_trips() {
 
     let nwb = dir.path().join("s.nwb");
     st.write(&nwb, SortOrder::None).unwrap();
+    {
+        // NWB 2 layout details pynwb relies on (h5py's view is checked by
+        // validation/interop/check_rall_files.py in scripts/test.sh).
+        let f = rall_sonata::h5::H5File::open(&nwb).unwrap();
+        assert_eq!(f.shape("/identifier").unwrap(), Vec::<u64>::new());
+        assert_eq!(f.shape("/file_create_date").unwrap(), vec![1]);
+        // The object-reference attribute does not stop the other attributes from reading
+        // (hdf5-pure's attribute reader leaves reference-typed ones out).
+        let attrs = f.attrs("/units/spike_times_index").unwrap();
+        assert_eq!(attrs["neurodata_type"].as_str(), Some("VectorIndex"));
+    }
     let back = SpikeTrains::load(&nwb, None).unwrap();
     assert!(back.approx_eq(&st));
     for n in 0..5 {
