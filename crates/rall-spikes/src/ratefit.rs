@@ -16,6 +16,45 @@
 //! Jacobi SVD, so the coefficients agree with BMTK's to the conditioning of the problem (the fitted
 //! value `p(r)` typically to a few ulps), not bit for bit. [`RateCorrection::from_coefficients`]
 //! accepts externally computed coefficients when bit-identical output is required.
+//!
+//! # Why not bit for bit: BMTK's own fit depends on the CPU
+//! Measured with numpy 2.4.6 in `/opt/ref` (`validation/psg/openblas_dependence.py`, results in
+//! `validation/golden/psg/openblas_dependence.json`):
+//! * `np.polyfit(x, y, 10)` = Vandermonde `vander(x, 11)` (powers by repeated multiplication),
+//!   columns divided by their 2-norms `sqrt(sum(col²))` (sequential sum), `lstsq(lhs, y,
+//!   rcond = len(x)·eps)` → LAPACK `dgelsd`, coefficients divided by the norms. Recomputing that
+//!   with a direct `dgelsd` call reproduces numpy bitwise.
+//! * `dgelsd` for these problems (m = 31…39 samples ≥ MNTHR = ⌊1.6·11⌋ = 17, n = 11) takes its
+//!   QR path: `dgeqrf` (unblocked `dgeqr2`, n < NB) → `dormqr`('L','T') on y → `dgebrd` of the
+//!   11×11 R (unblocked `dgebd2`) → `dormbr`('Q','L','T') → `dlalsd` (n ≤ SMLSIZ = 25:
+//!   `dlasdq`/`dbdsqr` implicit QR, singular values below rcond·σmax dropped, `dgemm` back
+//!   product) → `dormbr`('P','L','N'). Calling these six routines one by one reproduces `dgelsd`
+//!   (and numpy) bitwise, so that is the whole path.
+//! * The LAPACK routines are reference Fortran, but their BLAS calls run OpenBLAS kernels that
+//!   numpy's DYNAMIC_ARCH OpenBLAS (0.3.31) picks by CPU. On this machine (AMD EPYC with AVX-512)
+//!   the default is `SkylakeX`. Forcing `OPENBLAS_CORETYPE` gives five different results:
+//!   SkylakeX (= default, Cooperlake, SapphireRapids), Haswell (= Zen), Sandybridge, Nehalem,
+//!   Katmai (= Prescott). Every coefficient differs between any two of them, the intermediate
+//!   QR factor already differs, and so do **every** refractory timestamp: for the golden case
+//!   (30 Hz, abs_ref 2 ms, tau_ref 1 ms) the corrected rate moves by 1.5–1.7e-12 relative
+//!   between kernel sets, for 50 Hz/3 ms/2 ms by up to 6.1e-12, for 80 Hz/1 ms/3 ms by up to
+//!   2.0e-12 (same spike counts and node ids throughout). "Bit-identical to BMTK" is therefore
+//!   only defined for one OpenBLAS kernel set; the golden files were made (and re-made
+//!   identically) with `SkylakeX` (`PROVENANCE.json` records `openblas_core`).
+//! * This Jacobi fit is 1.5e-12, 5.2e-13 and 4.9e-13 from BMTK-on-SkylakeX on those three rates:
+//!   inside the spread of BMTK itself across CPUs.
+//! * Kernel facts found while trying to match SkylakeX (probing the library through ctypes):
+//!   `dnrm2` returns the correctly rounded 2-norm on every kernel set tested (x87 extended
+//!   accumulation; 300/300 random vectors equal the exactly rounded value); `dger` on SkylakeX is
+//!   `a[i,j] = fma(alpha·y[j], x[i], a[i,j])` for every element (24,044/24,044), on Katmai the
+//!   unfused `a + (alpha·y[j])·x[i]`, on Haswell a mix (vector body fused, tail not);
+//!   `dgemv('T')` gives the same results on SkylakeX and Haswell: columns in groups of four, rows
+//!   in four FMA lanes with a pairwise lane sum, which matches when m ≡ 0, 1 (mod 4); the
+//!   m ≡ 2, 3 row tails and the 1–3 leftover columns follow other orders, not identified within
+//!   the time box. `dgemv('N')`, `dger` and the small `dgemm` differ between SkylakeX and Haswell.
+//!   A bit-faithful port would have to emulate each of those kernels (and x87 `dnrm2`) for one
+//!   kernel set, plus reference LAPACK's exact operation order in `dlarfg`/`dlarf`/`dgebd2`/
+//!   `dbdsqr`/`dlartg`/`dlascl`; it would then match BMTK on CPUs that pick that kernel set only.
 
 use crate::SpikeError;
 
