@@ -12,49 +12,47 @@
 //! with `a = abs_ref`, `τ = tau_ref` in seconds. The maximum of the sampled curve is the highest
 //! rate that can be achieved.
 //!
-//! numpy solves the least-squares problem with LAPACK (`dgelsd`); this module uses a one-sided
-//! Jacobi SVD, so the coefficients agree with BMTK's to the conditioning of the problem (the fitted
-//! value `p(r)` typically to a few ulps), not bit for bit. [`RateCorrection::from_coefficients`]
-//! accepts externally computed coefficients when bit-identical output is required.
+//! Two solvers:
+//! * [`RateCorrection::fit`] (the generator's default): a one-sided Jacobi SVD plus one
+//!   refinement step. Agrees with BMTK to the conditioning of the problem, not bit for bit.
+//! * [`RateCorrection::fit_lapack`]: numpy's own path (`lstsq` → LAPACK `dgelsd`) re-implemented
+//!   with the floating-point behaviour of OpenBLAS's `SkylakeX` kernels (module `dgelsd`).
+//!   [`RateCorrection::polyfit_samples`] applies it to given samples.
 //!
-//! # Why not bit for bit: BMTK's own fit depends on the CPU
-//! Measured with numpy 2.4.6 in `/opt/ref` (`validation/psg/openblas_dependence.py`, results in
-//! `validation/golden/psg/openblas_dependence.json`):
-//! * `np.polyfit(x, y, 10)` = Vandermonde `vander(x, 11)` (powers by repeated multiplication),
-//!   columns divided by their 2-norms `sqrt(sum(col²))` (sequential sum), `lstsq(lhs, y,
-//!   rcond = len(x)·eps)` → LAPACK `dgelsd`, coefficients divided by the norms. Recomputing that
-//!   with a direct `dgelsd` call reproduces numpy bitwise.
-//! * `dgelsd` for these problems (m = 31…39 samples ≥ MNTHR = ⌊1.6·11⌋ = 17, n = 11) takes its
-//!   QR path: `dgeqrf` (unblocked `dgeqr2`, n < NB) → `dormqr`('L','T') on y → `dgebrd` of the
-//!   11×11 R (unblocked `dgebd2`) → `dormbr`('Q','L','T') → `dlalsd` (n ≤ SMLSIZ = 25:
-//!   `dlasdq`/`dbdsqr` implicit QR, singular values below rcond·σmax dropped, `dgemm` back
-//!   product) → `dormbr`('P','L','N'). Calling these six routines one by one reproduces `dgelsd`
-//!   (and numpy) bitwise, so that is the whole path.
-//! * The LAPACK routines are reference Fortran, but their BLAS calls run OpenBLAS kernels that
-//!   numpy's DYNAMIC_ARCH OpenBLAS (0.3.31) picks by CPU. On this machine (AMD EPYC with AVX-512)
-//!   the default is `SkylakeX`. Forcing `OPENBLAS_CORETYPE` gives five different results:
-//!   SkylakeX (= default, Cooperlake, SapphireRapids), Haswell (= Zen), Sandybridge, Nehalem,
-//!   Katmai (= Prescott). Every coefficient differs between any two of them, the intermediate
-//!   QR factor already differs, and so do **every** refractory timestamp: for the golden case
-//!   (30 Hz, abs_ref 2 ms, tau_ref 1 ms) the corrected rate moves by 1.5–1.7e-12 relative
-//!   between kernel sets, for 50 Hz/3 ms/2 ms by up to 6.1e-12, for 80 Hz/1 ms/3 ms by up to
-//!   2.0e-12 (same spike counts and node ids throughout). "Bit-identical to BMTK" is therefore
-//!   only defined for one OpenBLAS kernel set; the golden files were made (and re-made
-//!   identically) with `SkylakeX` (`PROVENANCE.json` records `openblas_core`).
-//! * This Jacobi fit is 1.5e-12, 5.2e-13 and 4.9e-13 from BMTK-on-SkylakeX on those three rates:
-//!   inside the spread of BMTK itself across CPUs.
-//! * Kernel facts found while trying to match SkylakeX (probing the library through ctypes):
-//!   `dnrm2` returns the correctly rounded 2-norm on every kernel set tested (x87 extended
-//!   accumulation; 300/300 random vectors equal the exactly rounded value); `dger` on SkylakeX is
-//!   `a[i,j] = fma(alpha·y[j], x[i], a[i,j])` for every element (24,044/24,044), on Katmai the
-//!   unfused `a + (alpha·y[j])·x[i]`, on Haswell a mix (vector body fused, tail not);
-//!   `dgemv('T')` gives the same results on SkylakeX and Haswell: columns in groups of four, rows
-//!   in four FMA lanes with a pairwise lane sum, which matches when m ≡ 0, 1 (mod 4); the
-//!   m ≡ 2, 3 row tails and the 1–3 leftover columns follow other orders, not identified within
-//!   the time box. `dgemv('N')`, `dger` and the small `dgemm` differ between SkylakeX and Haswell.
-//!   A bit-faithful port would have to emulate each of those kernels (and x87 `dnrm2`) for one
-//!   kernel set, plus reference LAPACK's exact operation order in `dlarfg`/`dlarf`/`dgebd2`/
-//!   `dbdsqr`/`dlartg`/`dlascl`; it would then match BMTK on CPUs that pick that kernel set only.
+//! # Bit-identity with BMTK depends on the CPU — twice
+//! Measured with numpy 2.4.6 / OpenBLAS 0.3.31 in `/opt/ref` on an AMD EPYC with AVX-512
+//! (`validation/psg/openblas_dependence.py`, `openblas_kernels.py`, `polyfit_golden.py`; data in
+//! `validation/golden/psg/`):
+//! 1. **OpenBLAS kernel set.** `np.polyfit` → `lstsq` → `dgelsd`: for m ≥ ⌊1.6·11⌋ = 17 samples
+//!    `dgeqrf` (unblocked) → `dormqr` → `dgebrd` of R (unblocked) → `dormbr` Q → `dlalsd`
+//!    (n ≤ 25: `dbdsqr` implicit QR, ascending sort, σ ≤ rcond·σmax dropped, `dgemm`) →
+//!    `dormbr` P; for 11 ≤ m < 17 the same without the QR step. The LAPACK code is reference
+//!    3.12.0 compiled without FMA contraction, but its BLAS calls run the kernels OpenBLAS picks
+//!    by CPU: `OPENBLAS_CORETYPE` gives five different results (SkylakeX = this machine's
+//!    default = Cooperlake = SapphireRapids; Haswell = Zen; Sandybridge; Nehalem; Katmai =
+//!    Prescott): all 11 coefficients differ, and every refractory timestamp (by up to 1.7e-12
+//!    relative for the golden case, 6.1e-12 for others). Kernel behaviour, probed through ctypes:
+//!    `dnrm2` x87 extended precision (all sets tested); `dgemv('T')` four FMA lanes per column
+//!    group (SkylakeX = Haswell); `dgemv('N')`, `dger`, small `dgemm` differ between SkylakeX and
+//!    Haswell (details in `dgelsd.rs`).
+//! 2. **numpy's SIMD math.** On AVX-512 CPUs numpy evaluates `np.exp` and `np.power` (the
+//!    curve samples and `logspace`) with its AVX-512 routines, which differ from glibc in the
+//!    last bit for ~5% of arguments (3 of the 40 `logspace` values). With
+//!    `NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"` they equal glibc's, as on CPUs
+//!    without AVX-512.
+//!
+//! Consequences, all tested in `tests/psg_golden.rs`:
+//! * Given numpy's own samples, [`RateCorrection::polyfit_samples`] equals `np.polyfit` bit for
+//!   bit on 40 (abs_ref, tau_ref) pairs in both numpy configurations (SkylakeX kernels).
+//! * With numpy's AVX-512 math off (and SkylakeX kernels), [`RateCorrection::fit_lapack`] —
+//!   Rall's own samples (glibc `exp`/`pow`) and least squares — equals BMTK's coefficients and
+//!   maximum rate bit for bit on the same 40 pairs, and refractory trains generated with it equal
+//!   BMTK's node ids and timestamps bit for bit (5 trains).
+//! * In this machine's default configuration (the committed `refractory_homogeneous` golden),
+//!   BMTK's samples come from numpy's AVX-512 `exp`, which Rall does not reproduce: `fit_lapack`
+//!   is then 4e-14 … 2e-12 from BMTK, `fit` 5e-13 … 1.5e-12; both inside BMTK's own cross-CPU
+//!   spread. A CPU without AVX-512 uses the Haswell/Zen kernel set, which `dgelsd.rs` does not
+//!   emulate (three kernels differ), so neither solver is bitwise there either.
 
 use crate::SpikeError;
 
@@ -71,8 +69,23 @@ pub struct RateCorrection {
 }
 
 impl RateCorrection {
-    /// Fit the correction for `abs_ref`, `tau_ref` (seconds) as BMTK does.
+    /// Fit the correction for `abs_ref`, `tau_ref` (seconds) as BMTK does, with the Jacobi
+    /// least-squares solver: within BMTK's own cross-CPU spread of BMTK's coefficients, not
+    /// bitwise (see the module docs).
     pub fn fit(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
+        Self::fit_with(abs_ref, tau_ref, Solver::Jacobi)
+    }
+
+    /// Fit the correction as [`fit`](Self::fit), solving the least-squares problem the way
+    /// numpy's `dgelsd` does on OpenBLAS's SkylakeX kernel set (module `dgelsd`). Bit-identical
+    /// to BMTK where numpy's curve samples equal glibc's `exp`/`pow` (numpy without its AVX-512
+    /// math) and OpenBLAS runs SkylakeX kernels; see the module docs. Needs at least 11 samples
+    /// on the rising part of the curve (abs_ref below ≈ 0.15 s); otherwise an error.
+    pub fn fit_lapack(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
+        Self::fit_with(abs_ref, tau_ref, Solver::Lapack)
+    }
+
+    fn fit_with(abs_ref: f64, tau_ref: f64, solver: Solver) -> Result<Self, SpikeError> {
         let (before, after) = sample_curve(abs_ref, tau_ref);
         let mut max_i = 0;
         for i in 1..after.len() {
@@ -90,15 +103,33 @@ impl RateCorrection {
         }
         let x = &after[..max_i];
         let y = &before[..max_i];
-        let coefficients = polyfit(x, y, DEGREE).ok_or_else(|| SpikeError::RateCorrection {
-            abs_ref,
-            tau_ref,
-            reason: "least-squares fit did not converge".into(),
-        })?;
+        let coefficients =
+            polyfit(x, y, DEGREE, solver).ok_or_else(|| SpikeError::RateCorrection {
+                abs_ref,
+                tau_ref,
+                reason: if solver == Solver::Lapack && x.len() <= DEGREE {
+                    format!(
+                        "{} samples for 11 coefficients (use the Jacobi fit)",
+                        x.len()
+                    )
+                } else {
+                    "least-squares fit did not converge".into()
+                },
+            })?;
         Ok(RateCorrection {
             coefficients,
             max_rate,
         })
+    }
+
+    /// numpy's `polyfit(after, before, 10)` on given samples, solved as [`fit_lapack`]
+    /// (Self::fit_lapack) does: bit-identical to numpy on the SkylakeX kernel set for the same
+    /// samples. `None` with fewer than 11 samples.
+    pub fn polyfit_samples(after: &[f64], before: &[f64]) -> Option<Vec<f64>> {
+        if after.len() != before.len() {
+            return None;
+        }
+        polyfit(after, before, DEGREE, Solver::Lapack)
     }
 
     /// Use given coefficients (highest power first) and maximum rate.
@@ -148,8 +179,19 @@ fn sample_curve(abs_ref: f64, tau_ref: f64) -> (Vec<f64>, Vec<f64>) {
     (before, after)
 }
 
-/// Least-squares polynomial fit, numpy `polyfit` conventions (highest power first).
-fn polyfit(x: &[f64], y: &[f64], degree: usize) -> Option<Vec<f64>> {
+/// Which least-squares solver [`polyfit`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Solver {
+    /// One-sided Jacobi SVD plus one refinement step (any m, n).
+    Jacobi,
+    /// numpy's `dgelsd` path as it runs on OpenBLAS's SkylakeX kernels (`m ≥ n` only).
+    Lapack,
+}
+
+/// Least-squares polynomial fit, numpy `polyfit` conventions (highest power first): Vandermonde
+/// columns by repeated multiplication, divided by their 2-norms (sequential sum of squares),
+/// `rcond = len(x)·eps`, the solution divided by the norms.
+fn polyfit(x: &[f64], y: &[f64], degree: usize, solver: Solver) -> Option<Vec<f64>> {
     let m = x.len();
     let n = degree + 1;
     // Vandermonde, column j holds x^(degree - j); stored column-major.
@@ -171,6 +213,10 @@ fn polyfit(x: &[f64], y: &[f64], degree: usize) -> Option<Vec<f64>> {
         }
     }
     let rcond = m as f64 * f64::EPSILON;
+    if solver == Solver::Lapack {
+        let c = crate::dgelsd::lstsq(&a, m, n, y, rcond)?;
+        return Some(c.iter().zip(&scale).map(|(c, s)| c / s).collect());
+    }
     let mut c = lstsq_jacobi(&a, m, n, y, rcond)?;
     // One step of iterative refinement on the residual.
     let mut r = y.to_vec();

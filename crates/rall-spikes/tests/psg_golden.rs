@@ -260,3 +260,184 @@ fn reads_bmtk_nwb_input_layout() {
     assert_eq!(st.get_times(7, Some("lgn"), None).unwrap(), vec![2.25]);
     assert_eq!(st.n_spikes(None), 3);
 }
+
+/// A float in Python's `float.hex()` form (`-0x1.8p+1`, `0x0.0p+0`).
+fn from_hex(s: &str) -> f64 {
+    let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let s = s.strip_prefix("0x").expect("hex float");
+    let (mant, exp) = s.split_once('p').expect("hex float exponent");
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut v = u64::from_str_radix(int, 16).unwrap() as f64;
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        v += c.to_digit(16).unwrap() as f64 * scale;
+        scale /= 16.0;
+    }
+    let v = v * 2f64.powi(exp.parse::<i32>().unwrap());
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// BMTK's own fit differs between the OpenBLAS kernel sets numpy picks by CPU
+/// (validation/psg/openblas_dependence.py). Rall's fit must stay within that spread of the
+/// default kernel set's fit (the one the golden trains were made with): per (abs_ref, tau_ref),
+/// max over a rate grid of |p_rall − p_default|/p_default ≤ 1.5 × the max over kernel sets and
+/// grid of |p_k − p_default|/p_default. Measured ratios: 0.29–0.71 for the six refractory fits,
+/// 1.28 for the identity fit (abs_ref = tau_ref = 0, 5.6e-13 vs 4.4e-13; it only feeds the
+/// acceptance test of inhomogeneous rates, which is insensitive at 1e-11 — validation/psg/README).
+/// The 1.5 allows that one case; a fit drifting beyond BMTK's own cross-CPU noise fails.
+#[test]
+fn fit_within_bmtk_cross_cpu_spread() {
+    let p = golden_dir().join("psg/openblas_dependence.json");
+    let text = std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("golden file {} missing: {e}", p.display()));
+    let d: J = serde_json::from_str(&text).unwrap();
+    let runs = d["runs"].as_object().unwrap();
+    let poly = |coeffs: &J| -> RateCorrection {
+        let c = coeffs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| from_hex(h.as_str().unwrap()))
+            .collect();
+        RateCorrection::from_coefficients(c, 0.0)
+    };
+    for key in d["runs"]["default"]["fits"].as_object().unwrap().keys() {
+        let (a, t) = key.split_once(',').unwrap();
+        let (a, t): (f64, f64) = (a.parse().unwrap(), t.parse().unwrap());
+        let ours = RateCorrection::fit(a, t).unwrap();
+        let def = poly(&d["runs"]["default"]["fits"][key]);
+        let (mut worst_ours, mut spread) = (0.0f64, 0.0f64);
+        for i in 0..60 {
+            // Log-spaced 1 Hz … 0.98·max rate.
+            let r = (0.98 * ours.max_rate).powf(i as f64 / 59.0);
+            let base = def.apply(r);
+            worst_ours = worst_ours.max(((ours.apply(r) - base) / base).abs());
+            for run in runs.values() {
+                let k = poly(&run["fits"][key]);
+                spread = spread.max(((k.apply(r) - base) / base).abs());
+            }
+        }
+        eprintln!("abs_ref {a} tau_ref {t}: Rall {worst_ours:.2e}, BMTK across CPUs {spread:.2e}");
+        assert!(
+            spread > 0.0,
+            "{key}: kernel sets agree; the premise of this test changed"
+        );
+        assert!(
+            worst_ours <= 1.5 * spread,
+            "abs_ref {a} tau_ref {t}: Rall's fit {worst_ours:.2e} from BMTK's, BMTK's own spread {spread:.2e}"
+        );
+    }
+}
+
+fn polyfit_golden() -> J {
+    let p = golden_dir().join("psg/polyfit_cases.json");
+    let text = std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("golden file {} missing: {e}", p.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn hexes(v: &J) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| from_hex(h.as_str().unwrap()))
+        .collect()
+}
+
+/// Given numpy's own samples, Rall's dgelsd path reproduces np.polyfit bit for bit — in both
+/// recorded numpy configurations (OpenBLAS SkylakeX kernels in both; validation/psg/README.md).
+#[test]
+fn lapack_polyfit_bit_identical_on_numpy_samples() {
+    let g = polyfit_golden();
+    for (conf, c) in g["configurations"].as_object().unwrap() {
+        assert_eq!(
+            c["openblas_core"], "SkylakeX",
+            "{conf}: golden made on another kernel set"
+        );
+        for case in c["cases"].as_array().unwrap() {
+            let got =
+                RateCorrection::polyfit_samples(&hexes(&case["after"]), &hexes(&case["before"]))
+                    .expect("fit");
+            let want = hexes(&case["coefficients"]);
+            assert_eq!(
+                got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                "{conf}: abs_ref {} tau_ref {}",
+                case["abs_ref"],
+                case["tau_ref"]
+            );
+        }
+    }
+}
+
+/// Where numpy's exp/power equal glibc's (numpy without AVX-512 math), Rall's whole fit —
+/// curve samples and least squares — is BMTK's bit for bit, and so is the maximum rate.
+#[test]
+fn fit_lapack_bit_identical_without_avx512_math() {
+    let g = polyfit_golden();
+    let c = &g["configurations"]["no_avx512_math"];
+    for case in c["cases"].as_array().unwrap() {
+        let (a, t) = (
+            case["abs_ref"].as_f64().unwrap(),
+            case["tau_ref"].as_f64().unwrap(),
+        );
+        let fit = RateCorrection::fit_lapack(a, t).unwrap();
+        assert_eq!(
+            fit.max_rate,
+            from_hex(case["max_fr_lim"].as_str().unwrap()),
+            "{a} {t}"
+        );
+        assert_eq!(
+            fit.coefficients,
+            hexes(&case["coefficients"]),
+            "abs_ref {a} tau_ref {t}"
+        );
+    }
+}
+
+/// Refractory trains: with `fit_lapack`, node ids and timestamps equal BMTK's bit for bit in the
+/// configuration where BMTK's fit is reproducible (`no_avx512_math`, see above).
+#[test]
+fn refractory_trains_bit_identical_with_fit_lapack() {
+    let g = polyfit_golden();
+    let trains = g["configurations"]["no_avx512_math"]["trains"]
+        .as_object()
+        .unwrap();
+    assert!(trains.len() >= 5);
+    for (name, tr) in trains {
+        let (a, t) = (
+            tr["abs_ref"].as_f64().unwrap(),
+            tr["tau_ref"].as_f64().unwrap(),
+        );
+        let fit = RateCorrection::fit_lapack(a, t).unwrap();
+        let fr = tr["firing_rate"].as_f64().unwrap();
+        assert_eq!(
+            fit.apply(fr),
+            from_hex(tr["corrected_rate"].as_str().unwrap()),
+            "{name}"
+        );
+        let pop = tr["population"].as_str().unwrap();
+        let mut psg = PoissonSpikeGenerator::new(
+            Some(pop),
+            Some(tr["seed"].as_u64().unwrap() as u32),
+            TimeUnits::Ms,
+        );
+        psg.set_rate_correction(Some(fit));
+        psg.add(
+            &u64s(&tr["node_ids_in"]),
+            &FiringRate::Constant(fr),
+            &f64s(&tr["times"]),
+            a,
+            t,
+            None,
+        )
+        .unwrap();
+        let s = psg.trains().population(pop).unwrap();
+        assert_eq!(s.node_ids, u64s(&tr["node_ids"]), "{name}");
+        assert_eq!(s.timestamps, f64s(&tr["timestamps"]), "{name}");
+    }
+}
