@@ -8,8 +8,9 @@ Each BLAS routine is called through ctypes on seeded random inputs (the shapes a
 dgelsd uses) and compared with a plain-Python model of its operation order; fused multiply-adds
 are evaluated exactly with fractions. Also checked: dgelsd equals its six LAPACK stages called one
 by one, and numpy.polyfit equals a direct dgelsd call with numpy's column scaling.
-Models (SkylakeX): see the module docs of dgelsd.rs. Run with OPENBLAS_CORETYPE=... to see
-which models hold for another kernel set.
+Models for the SkylakeX and Haswell kernel sets (chosen by the kernel set OpenBLAS reports): see
+the module docs of dgelsd.rs. Run with OPENBLAS_CORETYPE=Haswell to check the Haswell models;
+other kernel sets fall back to the SkylakeX models (and are expected to fail some).
 """
 import ctypes
 import glob
@@ -140,7 +141,7 @@ def gemv_t_model(A, x):
 
 
 # ---- dgemv 'N' with strided x ------------------------------------------------------------------
-def gemv_n_model(A, x):
+def gemv_n_model(A, x, haswell):
     m, n = A.shape
     m4, n4 = m - m % 4, n - n % 4
     y = np.zeros(m)
@@ -149,22 +150,43 @@ def gemv_n_model(A, x):
         if i < m4:
             yi = 0.0
             for b in range(0, n4, 4):
-                t = fma(a[b], x[b], a[b + 1] * x[b + 1])
-                t = fma(a[b + 2], x[b + 2], t)
-                t = fma(a[b + 3], x[b + 3], t)
+                if haswell:
+                    t = fma(a[b + 2], x[b + 2], a[b] * x[b]) + fma(a[b + 3], x[b + 3], a[b + 1] * x[b + 1])
+                else:
+                    t = fma(a[b], x[b], a[b + 1] * x[b + 1])
+                    t = fma(a[b + 2], x[b + 2], t)
+                    t = fma(a[b + 3], x[b + 3], t)
                 yi = yi + t
             for j in range(n4, n):
                 yi = yi + a[j] * x[j]
         else:
             yi = 0.0
             for j in range(n):
-                yi = fma(a[j], x[j], yi)
+                yi = yi + a[j] * x[j] if haswell else fma(a[j], x[j], yi)
         y[i] = yi
     return y
 
 
+def gemm_tn_model(W, b, haswell):
+    k = W.shape[0]
+    out = []
+    for i in range(k):
+        if haswell and i < 8:
+            lanes = [fma(W[j + 4, i], b[j + 4], W[j, i] * b[j]) for j in range(4)]
+            for kk in range(8, k):
+                lanes[0] = fma(W[kk, i], b[kk], lanes[0])
+            out.append((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+        else:
+            s = 0.0
+            for j in range(k):
+                s = fma(W[j, i], b[j], s)
+            out.append(s)
+    return np.array(out)
+
+
 def main():
     core = LIB.scipy_openblas_get_corename64_().decode()
+    haswell = core == 'Haswell'
     rng = np.random.default_rng(20261126)
     results = {}
 
@@ -194,7 +216,7 @@ def main():
         x = rng.standard_normal(1 + (n - 1) * lda)
         y = np.zeros(m)
         fn('dgemv')(ch('N'), ip(m), ip(n), dp(1.0), ptr(A), ip(lda), ptr(x), ip(lda), dp(0.0), ptr(y), ip(1))
-        tally("dgemv 'N' (incx = lda)", np.array_equal(y, gemv_n_model(A[:m], x[::lda])))
+        tally("dgemv 'N' (incx = lda)", np.array_equal(y, gemv_n_model(A[:m], x[::lda], haswell)))
     for _ in range(300):
         m, n = int(rng.integers(1, 42)), int(rng.integers(1, 12))
         inc = int(rng.choice([1, 1, 11]))
@@ -204,8 +226,10 @@ def main():
         alpha = float(rng.standard_normal())
         B = A.copy(order='F')
         fn('dger')(ip(m), ip(n), dp(alpha), ptr(x), ip(1), ptr(yv), ip(inc), ptr(B), ip(m))
-        want = np.array([[fma(alpha * yv[j * inc], x[i], A[i, j]) for j in range(n)] for i in range(m)])
-        tally('dger (fma(alpha*y_j, x_i, a_ij))', np.array_equal(B, want))
+        fused = m - m % 16 if haswell else m
+        want = np.array([[fma(alpha * yv[j * inc], x[i], A[i, j]) if i < fused else A[i, j] + (alpha * yv[j * inc]) * x[i]
+                          for j in range(n)] for i in range(m)])
+        tally('dger (fma(alpha*y_j, x_i, a_ij); Haswell: rows >= m&-16 unfused)', np.array_equal(B, want))
     for _ in range(300):
         n = int(rng.integers(1, 14))
         inc = int(rng.choice([1, 11]))
@@ -219,19 +243,13 @@ def main():
                  y[k * inc] == fma(c, y0[k * inc], -(s * x0[k * inc])) for k in range(n))
         tally('drot (fma(c,x,s*y), fma(c,y,-(s*x)))', ok)
     for _ in range(300):
-        k = int(rng.integers(1, 26))
+        k = 11 if haswell else int(rng.integers(1, 26))  # Haswell: measured for k = 11 only
         W = np.asfortranarray(rng.standard_normal((k, k)))
         b = np.asfortranarray(rng.standard_normal((k, 1)))
         C = np.zeros((k, 1), order='F')
         fn('dgemm')(ch('T'), ch('N'), ip(k), ip(1), ip(k), dp(1.0), ptr(W), ip(k), ptr(b), ip(k), dp(0.0),
                     ptr(C), ip(k))
-        want = []
-        for i in range(k):
-            s = 0.0
-            for j in range(k):
-                s = fma(W[j, i], b[j, 0], s)
-            want.append(s)
-        tally("dgemm 'T','N' n=1 (one fused chain)", np.array_equal(C[:, 0], np.array(want)))
+        tally("dgemm 'T','N' n=1", np.array_equal(C[:, 0], gemm_tn_model(W, b[:, 0], haswell)))
     # dgelsd = its stages; polyfit = scaled dgelsd
     for _ in range(20):
         m, n = int(rng.integers(18, 40)), 11

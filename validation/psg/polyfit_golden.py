@@ -4,14 +4,16 @@ polyfit_samples): BMTK 1.2.0's fr_corr samples and coefficients, and refractory 
 usage: /opt/ref/bin/python validation/psg/polyfit_golden.py [out.json]
        (default validation/golden/psg/polyfit_cases.json)
 
-Two configurations, each in its own child process:
+Three configurations, each in its own child process:
   * "default": numpy as it runs on this machine (AVX-512 SIMD math: np.exp and np.power differ
-    from glibc in the last bit for ~5% of arguments), OpenBLAS kernel set chosen by CPU.
+    from glibc in the last bit for ~5% of arguments), OpenBLAS kernel set chosen by CPU (SkylakeX).
   * "no_avx512_math": NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" — numpy's exp/power
-    then equal glibc's, as on a CPU without AVX-512; OpenBLAS unchanged.
+    then equal glibc's, as on a CPU without AVX-512; OpenBLAS unchanged (SkylakeX).
+  * "haswell_no_avx512_math": the same plus OPENBLAS_CORETYPE=Haswell — what numpy runs on an
+    AVX2 CPU without AVX-512 (Haswell … Zen 3 pick the Haswell kernel set).
 Per configuration and case (abs_ref, tau_ref): the samples BMTK fits (fr_afters[:max_ind],
 fr_befores[:max_ind]), the poly1d coefficients and max_fr_lim (all as float.hex), and for
-"no_avx512_math" also refractory PoissonSpikeGenerator trains (node_ids, timestamps).
+the two "no_avx512_math" configurations also refractory PoissonSpikeGenerator trains (node_ids, timestamps).
 The OpenBLAS kernel set and numpy's enabled CPU features are recorded per configuration.
 """
 import json
@@ -84,12 +86,14 @@ print(json.dumps(out))
 '''
 
 
-def run(disable):
+def run(disable, coretype=None):
     env = dict(os.environ)
     env.pop('NPY_DISABLE_CPU_FEATURES', None)
     env.pop('OPENBLAS_CORETYPE', None)
     if disable:
         env['NPY_DISABLE_CPU_FEATURES'] = disable
+    if coretype:
+        env['OPENBLAS_CORETYPE'] = coretype
     res = subprocess.run([sys.executable, '-c', CHILD, json.dumps([cases(), TRAINS])], env=env,
                          capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -101,18 +105,23 @@ def main():
     import bmtk
     default = run(None)
     noavx = run(NO_AVX512)
+    haswell = run(NO_AVX512, 'Haswell')
     del default['trains']  # trains of the default configuration: refractory_homogeneous.json
     doc = {'produced_by': 'validation/psg/polyfit_golden.py',
            'versions': {'bmtk': bmtk.__version__, 'numpy': np.__version__, 'python': platform.python_version()},
            'platform': platform.platform(),
            'configurations': {'default': default,
-                              'no_avx512_math': dict(noavx, NPY_DISABLE_CPU_FEATURES=NO_AVX512)}}
+                              'no_avx512_math': dict(noavx, NPY_DISABLE_CPU_FEATURES=NO_AVX512),
+                              'haswell_no_avx512_math': dict(haswell, NPY_DISABLE_CPU_FEATURES=NO_AVX512,
+                                                             OPENBLAS_CORETYPE='Haswell')}}
     with open(out_path, 'w') as f:
         json.dump(doc, f, indent=1)
         f.write('\n')
     same = sum(c1['coefficients'] == c2['coefficients'] for c1, c2 in zip(default['cases'], noavx['cases']))
-    print('%d cases; coefficients equal between configurations in %d; OpenBLAS %s / %s; trains: %s' % (
-        len(default['cases']), same, default['openblas_core'], noavx['openblas_core'],
+    same_hw = sum(c1['coefficients'] == c2['coefficients'] for c1, c2 in zip(noavx['cases'], haswell['cases']))
+    print('%d cases; coefficients equal default/no_avx512 in %d, no_avx512 SkylakeX/Haswell in %d; '
+          'OpenBLAS %s / %s / %s; trains: %s' % (
+        len(default['cases']), same, same_hw, default['openblas_core'], noavx['openblas_core'], haswell['openblas_core'],
         ', '.join('%s %d spikes' % (k, len(v['timestamps'])) for k, v in noavx['trains'].items())))
 
 

@@ -1,19 +1,20 @@
-//! Minimum-norm least squares as numpy's `lstsq` computes it on this project's reference machine:
-//! LAPACK `dgelsd` (reference LAPACK 3.12.0, as bundled in numpy 2.4.6's OpenBLAS 0.3.31) for
-//! `m ≥ n`, with the floating-point behaviour of the BLAS kernels OpenBLAS selects as `SkylakeX`.
+//! Minimum-norm least squares as numpy's `lstsq` computes it: LAPACK `dgelsd` (reference LAPACK
+//! 3.12.0, as bundled in numpy 2.4.6's OpenBLAS 0.3.31) for `m ≥ n`, with the floating-point
+//! behaviour of the BLAS kernels of one OpenBLAS kernel set ([`Kernels`]: `SkylakeX`, which
+//! AVX-512 CPUs get, or `Haswell`, which AVX2 CPUs incl. AMD Zen get).
 //!
-//! Everything here is written from the algorithms' descriptions and from black-box measurements of
-//! the library (`validation/psg/openblas_kernels.py` re-checks them); no LAPACK or OpenBLAS code
-//! is reproduced.
-//! The result equals numpy's bit for bit only where numpy runs the `SkylakeX` kernel set (see
+//! Everything here is written from the algorithms' descriptions and from black-box measurements
+//! of the library (`validation/psg/openblas_kernels.py` re-checks them); no LAPACK or OpenBLAS
+//! code is reproduced. The result equals numpy's bit for bit where numpy runs that kernel set (see
 //! `ratefit.rs`); elsewhere it differs in the last bits, as numpy itself does between CPUs.
 //!
 //! Path (`m ≥ n`): `m ≥ ⌊1.6·n⌋` → Householder QR (`dgeqr2`), `Qᵀb` (`dorm2r`), bidiagonalise the
 //! `n×n` R (`dgebd2`); otherwise bidiagonalise A directly. Then `Q_Bᵀ` on b, the bidiagonal solve
-//! (`dlalsd` for `n ≤ 25`: implicit-shift QR `dbdsqr` with rotations applied to `Vᵀ` and b,
-//! ascending sort, singular values ≤ rcond·σ_max dropped, `Vᵀᵀ` product) and `P` on the result.
+//! (`dlalsd` for `n ≤ 25`: implicit-shift QR `dbdsqr` with rotations applied to `Vᵀ` and b, then
+//! `dlasdq`'s ascending sort, singular values ≤ rcond·σ_max dropped, `Vᵀᵀ` product) and `P` on the
+//! result.
 //!
-//! Kernel behaviour reproduced (all measured against the library):
+//! Kernel behaviour reproduced (measured against the library; both sets unless noted):
 //! * `dnrm2`: x87 extended precision — squares rounded to 64-bit significands, elements
 //!   `i < n − n mod 8` summed into four accumulators by `i mod 4`, the rest into the first,
 //!   total `a3 + ((a2 + a0) + a1)`, extended square root, rounded to double.
@@ -22,18 +23,33 @@
 //!   lanes (`l0 + l1`); a last single column with four unfused lanes; the `m mod 4` trailing rows
 //!   added after: one row `fma(a, x, s)`, two `s + fma(a0, x0, a1·x1)`, three
 //!   `s + fma(a2, x2, fma(a0, x0, a1·x1))`.
-//! * `dgemv` not transposed, strided x: rows `i < m − m mod 4` sum 4-column blocks
-//!   `fma(a3, x3, fma(a2, x2, fma(a0, x0, a1·x1)))` in order, then leftover columns unfused;
-//!   the trailing rows are one fused chain over all columns.
-//! * `dger`: `a[i,j] = fma(α·y[j], x[i], a[i,j])`; `dscal`: `x·α`; `drot`:
-//!   `x' = fma(c, x, s·y)`, `y' = fma(c, y, −(s·x))`; `dgemm` (`Wᵀb`, small): one fused chain
-//!   per output.
-//! * LAPACK itself is compiled without contraction: every `a*b + c` there rounds twice.
+//! * `dgemv` not transposed, strided x: rows `i < m − m mod 4` add, per 4-column block,
+//!   `fma(a3, x3, fma(a2, x2, fma(a0, x0, a1·x1)))` (SkylakeX) or
+//!   `fma(a2, x2, a0·x0) + fma(a3, x3, a1·x1)` (Haswell), then leftover columns unfused; the
+//!   trailing rows are one chain over all columns, fused (SkylakeX) or not (Haswell).
+//! * `dger`: `a[i,j] = fma(α·y[j], x[i], a[i,j])` — on Haswell only for `i < m − m mod 16`, the
+//!   rest unfused; `dscal`: `x·α`; `drot`: `x' = fma(c, x, s·y)`, `y' = fma(c, y, −(s·x))`.
+//! * small `dgemm` (`Wᵀc`, n×n by n×1): one fused chain per output (SkylakeX); on Haswell, for
+//!   n = 11 (the only size measured, so the only one accepted), outputs 0–7 sum four fused lanes
+//!   `fma(w[k+4], c[k+4], w[k]·c[k])`, fuse k = 8…10 into lane 0, add `(l0 + l1) + (l2 + l3)`;
+//!   outputs 8–10 are one fused chain.
+//! * LAPACK itself is compiled without contraction: every `a*b + c` there rounds twice, and
+//!   Fortran's `x**2` is `x*x`.
 
 /// Machine epsilon as LAPACK's `DLAMCH('E')` (relative rounding unit).
 const EPS: f64 = f64::EPSILON / 2.0;
 /// `DLAMCH('S')`.
 const SAFMIN: f64 = f64::MIN_POSITIVE;
+
+/// The OpenBLAS kernel set whose floating-point behaviour is reproduced (numpy's bundled
+/// OpenBLAS picks one by CPU; `OPENBLAS_CORETYPE` overrides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernels {
+    /// AVX-512 CPUs (also chosen for Cooperlake, SapphireRapids).
+    SkylakeX,
+    /// AVX2 CPUs (also chosen for Zen).
+    Haswell,
+}
 
 // ---------------------------------------------------------------------------------------------
 // x87 extended-precision arithmetic for dnrm2 (non-negative values only).
@@ -265,7 +281,7 @@ fn gemv_t(a: &[f64], v: View, m: usize, n: usize, x: &[f64]) -> Vec<f64> {
 }
 
 /// `y = A x` for an `m×n` block at `v` (x gathered from a strided source).
-fn gemv_n(a: &[f64], v: View, m: usize, n: usize, x: &[f64]) -> Vec<f64> {
+fn gemv_n(k: Kernels, a: &[f64], v: View, m: usize, n: usize, x: &[f64]) -> Vec<f64> {
     let m4 = m - m % 4;
     let n4 = n - n % 4;
     (0..m)
@@ -274,30 +290,77 @@ fn gemv_n(a: &[f64], v: View, m: usize, n: usize, x: &[f64]) -> Vec<f64> {
             if i < m4 {
                 let mut y = 0.0;
                 for b in (0..n4).step_by(4) {
-                    let mut t = e(b).mul_add(x[b], e(b + 1) * x[b + 1]);
-                    t = e(b + 2).mul_add(x[b + 2], t);
-                    t = e(b + 3).mul_add(x[b + 3], t);
-                    y += t;
+                    y += match k {
+                        Kernels::SkylakeX => {
+                            let mut t = e(b).mul_add(x[b], e(b + 1) * x[b + 1]);
+                            t = e(b + 2).mul_add(x[b + 2], t);
+                            e(b + 3).mul_add(x[b + 3], t)
+                        }
+                        Kernels::Haswell => {
+                            e(b + 2).mul_add(x[b + 2], e(b) * x[b])
+                                + e(b + 3).mul_add(x[b + 3], e(b + 1) * x[b + 1])
+                        }
+                    };
                 }
                 for j in n4..n {
                     y += e(j) * x[j];
                 }
                 y
             } else {
-                (0..n).fold(0.0, |y, j| e(j).mul_add(x[j], y))
+                match k {
+                    Kernels::SkylakeX => (0..n).fold(0.0, |y, j| e(j).mul_add(x[j], y)),
+                    Kernels::Haswell => (0..n).fold(0.0, |y, j| y + e(j) * x[j]),
+                }
             }
         })
         .collect()
 }
 
 /// `A += α x yᵀ` on an `m×n` block at `v`.
-fn ger(a: &mut [f64], v: View, alpha: f64, x: &[f64], y: &[f64]) {
+fn ger(k: Kernels, a: &mut [f64], v: View, alpha: f64, x: &[f64], y: &[f64]) {
+    // Rows fused: all (SkylakeX), or those below the last multiple of 16 (Haswell).
+    let fused = match k {
+        Kernels::SkylakeX => x.len(),
+        Kernels::Haswell => x.len() - x.len() % 16,
+    };
     for (j, &yj) in y.iter().enumerate() {
         let t = alpha * yj;
         for (i, &xi) in x.iter().enumerate() {
-            let k = v.at(i, j);
-            a[k] = t.mul_add(xi, a[k]);
+            let idx = v.at(i, j);
+            a[idx] = if i < fused {
+                t.mul_add(xi, a[idx])
+            } else {
+                a[idx] + t * xi
+            };
         }
+    }
+}
+
+/// `x = Wᵀ c` for the `n×n` W (`w[k][i]` = W(k, i)) as the small `dgemm('T','N', n, 1, n)`.
+fn gemm_tn(k: Kernels, w: &[Vec<f64>], c: &[f64]) -> Vec<f64> {
+    let n = c.len();
+    let chain = |i: usize| (0..n).fold(0.0, |s, kk| w[kk][i].mul_add(c[kk], s));
+    match k {
+        Kernels::SkylakeX => (0..n).map(chain).collect(),
+        Kernels::Haswell => (0..n)
+            .map(|i| {
+                // Measured for n = 11 only (lstsq refuses other n with this kernel set): the
+                // first eight outputs sum four fused lanes over k < 8, the rest of k fused into
+                // lane 0, lanes (l0 + l1) + (l2 + l3); the last three are one fused chain.
+                if i < 8 {
+                    let mut l = [0.0f64; 4];
+                    for (j, lj) in l.iter_mut().enumerate() {
+                        *lj = w[j + 4][i].mul_add(c[j + 4], w[j][i] * c[j]);
+                    }
+                    for kk in 8..n {
+                        l[0] = w[kk][i].mul_add(c[kk], l[0]);
+                    }
+                    (l[0] + l[1]) + (l[2] + l[3])
+                } else {
+                    chain(i)
+                }
+            })
+            .collect(),
     }
 }
 
@@ -342,6 +405,7 @@ fn dlarfg(a: &mut [f64], n: usize, ai: usize, xs: usize, inc: usize) -> f64 {
 /// Applies `H = I − τ v vᵀ` from the left to the `m×n` block of `c` at `cv`; v = `m` elements
 /// of `vsrc` from `vs` with stride `inc` (v(1) already set to 1 by the caller).
 fn dlarf_left(
+    k: Kernels,
     vsrc: &[f64],
     vs: usize,
     inc: usize,
@@ -367,11 +431,12 @@ fn dlarf_left(
         return;
     }
     let w = gemv_t(c, cv, lastv, lastc, &v[..lastv]);
-    ger(c, cv, -tau, &v[..lastv], &w);
+    ger(k, c, cv, -tau, &v[..lastv], &w);
 }
 
 /// Applies `H` from the right to the `m×n` block at `cv`; v = `n` elements, stride `inc`.
 fn dlarf_right(
+    k: Kernels,
     vsrc: &[f64],
     vs: usize,
     inc: usize,
@@ -396,12 +461,12 @@ fn dlarf_right(
     if lastv == 0 || lastc == 0 {
         return;
     }
-    let w = gemv_n(c, cv, lastc, lastv, &v[..lastv]);
-    ger(c, cv, -tau, &w, &v[..lastv]);
+    let w = gemv_n(k, c, cv, lastc, lastv, &v[..lastv]);
+    ger(k, c, cv, -tau, &w, &v[..lastv]);
 }
 
 /// Householder QR of the `m×n` matrix `a` (leading dimension `m`); returns τ.
-fn dgeqr2(a: &mut [f64], m: usize, n: usize) -> Vec<f64> {
+fn dgeqr2(k: Kernels, a: &mut [f64], m: usize, n: usize) -> Vec<f64> {
     let ld = m;
     let mut tau = vec![0.0; n];
     for i in 0..n.min(m) {
@@ -412,6 +477,7 @@ fn dgeqr2(a: &mut [f64], m: usize, n: usize) -> Vec<f64> {
             a[d] = 1.0;
             let v: Vec<f64> = a[d..d + (m - i)].to_vec();
             dlarf_left(
+                k,
                 &v,
                 0,
                 1,
@@ -429,14 +495,14 @@ fn dgeqr2(a: &mut [f64], m: usize, n: usize) -> Vec<f64> {
 
 /// `C := Qᵀ C` for `Q = H(1)…H(k)` stored below the diagonal of `a` (`lda` rows), C an `m`-row
 /// column (`c`).
-fn dorm2r_lt(a: &mut [f64], lda: usize, tau: &[f64], c: &mut [f64]) {
+fn dorm2r_lt(k: Kernels, a: &mut [f64], lda: usize, tau: &[f64], c: &mut [f64]) {
     let m = c.len();
     for (i, &t) in tau.iter().enumerate() {
         let d = i + i * lda;
         let aii = a[d];
         a[d] = 1.0;
         let v: Vec<f64> = a[d..d + (m - i)].to_vec();
-        dlarf_left(&v, 0, 1, t, c, View { off: i, ld: m }, m - i, 1);
+        dlarf_left(k, &v, 0, 1, t, c, View { off: i, ld: m }, m - i, 1);
         a[d] = aii;
     }
 }
@@ -444,6 +510,7 @@ fn dorm2r_lt(a: &mut [f64], lda: usize, tau: &[f64], c: &mut [f64]) {
 /// Bidiagonalisation (`m ≥ n`, upper) of the `m×n` matrix `a` with leading dimension `lda`.
 /// Returns (d, e, τq, τp).
 fn dgebd2(
+    k: Kernels,
     a: &mut [f64],
     lda: usize,
     m: usize,
@@ -459,6 +526,7 @@ fn dgebd2(
         if i + 1 < n {
             let v: Vec<f64> = a[di..di + (m - i)].to_vec();
             dlarf_left(
+                k,
                 &v,
                 0,
                 1,
@@ -480,6 +548,7 @@ fn dgebd2(
             a[ei] = 1.0;
             let v: Vec<f64> = (0..n - i - 1).map(|k| a[ei + k * lda]).collect();
             dlarf_right(
+                k,
                 &v,
                 0,
                 1,
@@ -502,7 +571,7 @@ fn dgebd2(
 
 /// `x := P x` (dormbr 'P','L','N'): the row reflectors `G(i)` stored right of the diagonal of
 /// `a` applied, as `dorml2('L','T')` on x(2:n), from the last to the first.
-fn apply_p(a: &mut [f64], lda: usize, n: usize, taup: &[f64], x: &mut [f64]) {
+fn apply_p(kset: Kernels, a: &mut [f64], lda: usize, n: usize, taup: &[f64], x: &mut [f64]) {
     let sub = &mut x[1..];
     let k = n - 1;
     for i in (0..k).rev() {
@@ -511,7 +580,17 @@ fn apply_p(a: &mut [f64], lda: usize, n: usize, taup: &[f64], x: &mut [f64]) {
         let aii = a[d];
         a[d] = 1.0;
         let v: Vec<f64> = (0..k - i).map(|j| a[d + j * lda]).collect();
-        dlarf_left(&v, 0, 1, taup[i], sub, View { off: i, ld: k }, k - i, 1);
+        dlarf_left(
+            kset,
+            &v,
+            0,
+            1,
+            taup[i],
+            sub,
+            View { off: i, ld: k },
+            k - i,
+            1,
+        );
         a[d] = aii;
     }
 }
@@ -1055,7 +1134,7 @@ fn dlascl(cfrom: f64, cto: f64, vals: &mut [f64]) {
 }
 
 /// Solves the upper-bidiagonal least-squares problem (`dlalsd`, n ≤ 25): returns x.
-fn dlalsd(d: &mut [f64], e: &mut [f64], b: &[f64], rcond: f64) -> Option<Vec<f64>> {
+fn dlalsd(k: Kernels, d: &mut [f64], e: &mut [f64], b: &[f64], rcond: f64) -> Option<Vec<f64>> {
     let n = d.len();
     let rcnd = if rcond <= 0.0 || rcond >= 1.0 {
         EPS
@@ -1103,9 +1182,7 @@ fn dlalsd(d: &mut [f64], e: &mut [f64], b: &[f64], rcond: f64) -> Option<Vec<f64
         }
     }
     // x = (Vᵀ)ᵀ c: one fused chain per output over k.
-    let mut x: Vec<f64> = (0..n)
-        .map(|i| (0..n).fold(0.0, |s, k| w.vt[k][i].mul_add(c[k], s)))
-        .collect();
+    let mut x = gemm_tn(k, &w.vt, &c);
     dlascl(orgnrm, 1.0, &mut x);
     Some(x)
 }
@@ -1113,16 +1190,27 @@ fn dlalsd(d: &mut [f64], e: &mut [f64], b: &[f64], rcond: f64) -> Option<Vec<f64
 /// Minimum-norm least-squares solution of `A x ≈ b` for a column-major `m×n` A with `m ≥ n`,
 /// `n ≤ 25`, as `dgelsd` computes it (see the module docs). `None` when `m < n`, `n > 25`, or
 /// the bidiagonal QR does not converge.
-pub(crate) fn lstsq(a: &[f64], m: usize, n: usize, b: &[f64], rcond: f64) -> Option<Vec<f64>> {
+pub(crate) fn lstsq(
+    k: Kernels,
+    a: &[f64],
+    m: usize,
+    n: usize,
+    b: &[f64],
+    rcond: f64,
+) -> Option<Vec<f64>> {
     if m < n || n > 25 || n == 0 || a.len() != m * n || b.len() != m {
+        return None;
+    }
+    if k == Kernels::Haswell && n != 11 {
+        // The Haswell small-dgemm order was measured for n = 11 only (degree-10 fits).
         return None;
     }
     let mut a = a.to_vec();
     let mut rhs = b.to_vec();
     let mnthr = (n as f64 * 1.6) as usize;
     let mm = if m >= mnthr {
-        let tau = dgeqr2(&mut a, m, n);
-        dorm2r_lt(&mut a, m, &tau, &mut rhs);
+        let tau = dgeqr2(k, &mut a, m, n);
+        dorm2r_lt(k, &mut a, m, &tau, &mut rhs);
         for j in 0..n {
             for i in j + 1..m {
                 a[i + j * m] = 0.0;
@@ -1132,11 +1220,11 @@ pub(crate) fn lstsq(a: &[f64], m: usize, n: usize, b: &[f64], rcond: f64) -> Opt
     } else {
         m
     };
-    let (mut d, mut e, tq, tp) = dgebd2(&mut a, m, mm, n);
+    let (mut d, mut e, tq, tp) = dgebd2(k, &mut a, m, mm, n);
     let mut qb = rhs[..mm].to_vec();
-    dorm2r_lt(&mut a, m, &tq, &mut qb);
-    let mut x = dlalsd(&mut d, &mut e, &qb[..n], rcond)?;
-    apply_p(&mut a, m, n, &tp, &mut x);
+    dorm2r_lt(k, &mut a, m, &tq, &mut qb);
+    let mut x = dlalsd(k, &mut d, &mut e, &qb[..n], rcond)?;
+    apply_p(k, &mut a, m, n, &tp, &mut x);
     Some(x)
 }
 
@@ -1172,13 +1260,13 @@ mod tests {
             a[i + 2 * m] = t * t;
             b[i] = 2.0 - 3.0 * t + 0.5 * t * t;
         }
-        let x = lstsq(&a, m, n, &b, m as f64 * f64::EPSILON).unwrap();
+        let x = lstsq(Kernels::SkylakeX, &a, m, n, &b, m as f64 * f64::EPSILON).unwrap();
         for (got, want) in x.iter().zip([2.0, -3.0, 0.5]) {
             assert!((got - want).abs() < 1e-12, "{x:?}");
         }
         // Direct path (m < 1.6 n).
-        let x = lstsq(&a[..], m, n, &b, 1e-15).unwrap();
+        let x = lstsq(Kernels::SkylakeX, &a[..], m, n, &b, 1e-15).unwrap();
         assert!((x[1] + 3.0).abs() < 1e-12);
-        assert!(lstsq(&a, 2, 3, &b[..2], 1e-15).is_none());
+        assert!(lstsq(Kernels::SkylakeX, &a, 2, 3, &b[..2], 1e-15).is_none());
     }
 }

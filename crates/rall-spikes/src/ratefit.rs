@@ -16,7 +16,7 @@
 //! * [`RateCorrection::fit`] (the generator's default): a one-sided Jacobi SVD plus one
 //!   refinement step. Agrees with BMTK to the conditioning of the problem, not bit for bit.
 //! * [`RateCorrection::fit_lapack`]: numpy's own path (`lstsq` → LAPACK `dgelsd`) re-implemented
-//!   with the floating-point behaviour of OpenBLAS's `SkylakeX` kernels (module `dgelsd`).
+//!   with the floating-point behaviour of an OpenBLAS kernel set ([`Kernels`]; module `dgelsd`).
 //!   [`RateCorrection::polyfit_samples`] applies it to given samples.
 //!
 //! # Bit-identity with BMTK depends on the CPU — twice
@@ -31,29 +31,29 @@
 //!    by CPU: `OPENBLAS_CORETYPE` gives five different results (SkylakeX = this machine's
 //!    default = Cooperlake = SapphireRapids; Haswell = Zen; Sandybridge; Nehalem; Katmai =
 //!    Prescott): all 11 coefficients differ, and every refractory timestamp (by up to 1.7e-12
-//!    relative for the golden case, 6.1e-12 for others). Kernel behaviour, probed through ctypes:
-//!    `dnrm2` x87 extended precision (all sets tested); `dgemv('T')` four FMA lanes per column
-//!    group (SkylakeX = Haswell); `dgemv('N')`, `dger`, small `dgemm` differ between SkylakeX and
-//!    Haswell (details in `dgelsd.rs`).
+//!    relative for the golden case, 6.1e-12 for others). SkylakeX and Haswell differ in three
+//!    kernels on this path (`dgemv('N')`, `dger`, small `dgemm`; details in `dgelsd.rs`).
 //! 2. **numpy's SIMD math.** On AVX-512 CPUs numpy evaluates `np.exp` and `np.power` (the
 //!    curve samples and `logspace`) with its AVX-512 routines, which differ from glibc in the
-//!    last bit for ~5% of arguments (3 of the 40 `logspace` values). With
-//!    `NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"` they equal glibc's, as on CPUs
-//!    without AVX-512.
+//!    last bit for ~5% of arguments (3 of the 40 `logspace` values). Without AVX-512 (or with
+//!    `NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"`) they equal glibc's.
 //!
-//! Consequences, all tested in `tests/psg_golden.rs`:
-//! * Given numpy's own samples, [`RateCorrection::polyfit_samples`] equals `np.polyfit` bit for
-//!   bit on 40 (abs_ref, tau_ref) pairs in both numpy configurations (SkylakeX kernels).
-//! * With numpy's AVX-512 math off (and SkylakeX kernels), [`RateCorrection::fit_lapack`] —
-//!   Rall's own samples (glibc `exp`/`pow`) and least squares — equals BMTK's coefficients and
-//!   maximum rate bit for bit on the same 40 pairs, and refractory trains generated with it equal
-//!   BMTK's node ids and timestamps bit for bit (5 trains).
-//! * In this machine's default configuration (the committed `refractory_homogeneous` golden),
-//!   BMTK's samples come from numpy's AVX-512 `exp`, which Rall does not reproduce: `fit_lapack`
-//!   is then 4e-14 … 2e-12 from BMTK, `fit` 5e-13 … 1.5e-12; both inside BMTK's own cross-CPU
-//!   spread. A CPU without AVX-512 uses the Haswell/Zen kernel set, which `dgelsd.rs` does not
-//!   emulate (three kernels differ), so neither solver is bitwise there either.
+//! Consequences, all tested bit for bit in `tests/psg_golden.rs` on 40 (abs_ref, tau_ref) pairs:
+//! * Given numpy's own samples, [`RateCorrection::polyfit_samples`] equals `np.polyfit` in all
+//!   three recorded configurations (SkylakeX with and without AVX-512 math, Haswell without).
+//! * **CPUs without AVX-512** (numpy's math = glibc, OpenBLAS Haswell kernels — Intel Haswell and
+//!   later AVX2 parts, AMD Zen 1–3): `fit_lapack(…, Kernels::Haswell)` equals BMTK's coefficients
+//!   and maximum rate, and refractory trains generated with it equal BMTK's node ids and
+//!   timestamps (5 trains). The same holds for SkylakeX kernels with numpy's AVX-512 math off.
+//! * **CPUs with AVX-512** as BMTK runs by default (the committed `refractory_homogeneous`
+//!   golden): BMTK's samples come from numpy's AVX-512 `exp`/`pow`, which Rall does not
+//!   reproduce; `fit_lapack(…, SkylakeX)` is then 4e-14 … 2e-12 from BMTK, `fit` 5e-13 …
+//!   1.5e-12, both inside BMTK's own cross-CPU spread.
+//!
+//! The generator keeps [`fit`](RateCorrection::fit) as its default; callers wanting BMTK's bits
+//! on a given CPU class pass `fit_lapack`'s result to `set_rate_correction`.
 
+pub use crate::dgelsd::Kernels;
 use crate::SpikeError;
 
 const N_SAMPLES: usize = 40;
@@ -77,12 +77,12 @@ impl RateCorrection {
     }
 
     /// Fit the correction as [`fit`](Self::fit), solving the least-squares problem the way
-    /// numpy's `dgelsd` does on OpenBLAS's SkylakeX kernel set (module `dgelsd`). Bit-identical
+    /// numpy's `dgelsd` does on the given OpenBLAS kernel set (module `dgelsd`). Bit-identical
     /// to BMTK where numpy's curve samples equal glibc's `exp`/`pow` (numpy without its AVX-512
-    /// math) and OpenBLAS runs SkylakeX kernels; see the module docs. Needs at least 11 samples
-    /// on the rising part of the curve (abs_ref below ≈ 0.15 s); otherwise an error.
-    pub fn fit_lapack(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
-        Self::fit_with(abs_ref, tau_ref, Solver::Lapack)
+    /// math: every CPU without AVX-512) and OpenBLAS runs that kernel set; see the module docs.
+    /// Needs at least 11 samples on the rising part of the curve (abs_ref below ≈ 0.15 s).
+    pub fn fit_lapack(abs_ref: f64, tau_ref: f64, kernels: Kernels) -> Result<Self, SpikeError> {
+        Self::fit_with(abs_ref, tau_ref, Solver::Lapack(kernels))
     }
 
     fn fit_with(abs_ref: f64, tau_ref: f64, solver: Solver) -> Result<Self, SpikeError> {
@@ -107,7 +107,7 @@ impl RateCorrection {
             polyfit(x, y, DEGREE, solver).ok_or_else(|| SpikeError::RateCorrection {
                 abs_ref,
                 tau_ref,
-                reason: if solver == Solver::Lapack && x.len() <= DEGREE {
+                reason: if solver != Solver::Jacobi && x.len() <= DEGREE {
                     format!(
                         "{} samples for 11 coefficients (use the Jacobi fit)",
                         x.len()
@@ -122,14 +122,14 @@ impl RateCorrection {
         })
     }
 
-    /// numpy's `polyfit(after, before, 10)` on given samples, solved as [`fit_lapack`]
-    /// (Self::fit_lapack) does: bit-identical to numpy on the SkylakeX kernel set for the same
-    /// samples. `None` with fewer than 11 samples.
-    pub fn polyfit_samples(after: &[f64], before: &[f64]) -> Option<Vec<f64>> {
+    /// numpy's `polyfit(after, before, 10)` on given samples, solved as
+    /// [`fit_lapack`](Self::fit_lapack) does: bit-identical to numpy on that kernel set for the
+    /// same samples. `None` with fewer than 11 samples.
+    pub fn polyfit_samples(after: &[f64], before: &[f64], kernels: Kernels) -> Option<Vec<f64>> {
         if after.len() != before.len() {
             return None;
         }
-        polyfit(after, before, DEGREE, Solver::Lapack)
+        polyfit(after, before, DEGREE, Solver::Lapack(kernels))
     }
 
     /// Use given coefficients (highest power first) and maximum rate.
@@ -184,8 +184,8 @@ fn sample_curve(abs_ref: f64, tau_ref: f64) -> (Vec<f64>, Vec<f64>) {
 enum Solver {
     /// One-sided Jacobi SVD plus one refinement step (any m, n).
     Jacobi,
-    /// numpy's `dgelsd` path as it runs on OpenBLAS's SkylakeX kernels (`m ≥ n` only).
-    Lapack,
+    /// numpy's `dgelsd` path as it runs on an OpenBLAS kernel set (`m ≥ n` only).
+    Lapack(Kernels),
 }
 
 /// Least-squares polynomial fit, numpy `polyfit` conventions (highest power first): Vandermonde
@@ -213,8 +213,8 @@ fn polyfit(x: &[f64], y: &[f64], degree: usize, solver: Solver) -> Option<Vec<f6
         }
     }
     let rcond = m as f64 * f64::EPSILON;
-    if solver == Solver::Lapack {
-        let c = crate::dgelsd::lstsq(&a, m, n, y, rcond)?;
+    if let Solver::Lapack(kernels) = solver {
+        let c = crate::dgelsd::lstsq(kernels, &a, m, n, y, rcond)?;
         return Some(c.iter().zip(&scale).map(|(c, s)| c / s).collect());
     }
     let mut c = lstsq_jacobi(&a, m, n, y, rcond)?;

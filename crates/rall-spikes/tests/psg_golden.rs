@@ -2,6 +2,7 @@
 //! validation/psg/make_golden.py; pass criteria in validation/psg/README.md). Missing golden
 //! files fail the test.
 
+use rall_spikes::ratefit::Kernels::{self, Haswell, SkylakeX};
 use rall_spikes::{
     FiringRate, PoissonSpikeGenerator, RateCorrection, SortOrder, SpikeTrains, TimeUnits,
 };
@@ -348,19 +349,27 @@ fn hexes(v: &J) -> Vec<f64> {
         .collect()
 }
 
-/// Given numpy's own samples, Rall's dgelsd path reproduces np.polyfit bit for bit — in both
-/// recorded numpy configurations (OpenBLAS SkylakeX kernels in both; validation/psg/README.md).
+/// The kernel set a golden configuration was made with.
+fn kernels_of(conf: &str, c: &J) -> Kernels {
+    match c["openblas_core"].as_str().unwrap() {
+        "SkylakeX" => SkylakeX,
+        "Haswell" => Haswell,
+        other => panic!("{conf}: golden made on kernel set {other}, which Rall does not model"),
+    }
+}
+
+/// Given numpy's own samples, Rall's dgelsd path reproduces np.polyfit bit for bit — in every
+/// recorded configuration (validation/psg/README.md), each with its OpenBLAS kernel set.
 #[test]
 fn lapack_polyfit_bit_identical_on_numpy_samples() {
     let g = polyfit_golden();
-    for (conf, c) in g["configurations"].as_object().unwrap() {
-        assert_eq!(
-            c["openblas_core"], "SkylakeX",
-            "{conf}: golden made on another kernel set"
-        );
+    let confs = g["configurations"].as_object().unwrap();
+    assert!(confs.len() >= 3);
+    for (conf, c) in confs {
+        let k = kernels_of(conf, c);
         for case in c["cases"].as_array().unwrap() {
             let got =
-                RateCorrection::polyfit_samples(&hexes(&case["after"]), &hexes(&case["before"]))
+                RateCorrection::polyfit_samples(&hexes(&case["after"]), &hexes(&case["before"]), k)
                     .expect("fit");
             let want = hexes(&case["coefficients"]);
             assert_eq!(
@@ -374,70 +383,87 @@ fn lapack_polyfit_bit_identical_on_numpy_samples() {
     }
 }
 
-/// Where numpy's exp/power equal glibc's (numpy without AVX-512 math), Rall's whole fit —
-/// curve samples and least squares — is BMTK's bit for bit, and so is the maximum rate.
+/// Configurations where numpy's exp/power equal glibc's (numpy without AVX-512 math, as on CPUs
+/// without AVX-512): there Rall's whole fit is BMTK's.
+fn glibc_math_configurations(g: &J) -> Vec<(String, J)> {
+    let v: Vec<(String, J)> = g["configurations"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.contains("no_avx512_math"))
+        .map(|(k, c)| (k.clone(), c.clone()))
+        .collect();
+    assert_eq!(v.len(), 2, "expected SkylakeX and Haswell configurations");
+    v
+}
+
+/// Curve samples and least squares: Rall's `fit_lapack` equals BMTK's coefficients and maximum
+/// rate bit for bit (40 pairs, SkylakeX and Haswell kernel sets).
 #[test]
 fn fit_lapack_bit_identical_without_avx512_math() {
     let g = polyfit_golden();
-    let c = &g["configurations"]["no_avx512_math"];
-    for case in c["cases"].as_array().unwrap() {
-        let (a, t) = (
-            case["abs_ref"].as_f64().unwrap(),
-            case["tau_ref"].as_f64().unwrap(),
-        );
-        let fit = RateCorrection::fit_lapack(a, t).unwrap();
-        assert_eq!(
-            fit.max_rate,
-            from_hex(case["max_fr_lim"].as_str().unwrap()),
-            "{a} {t}"
-        );
-        assert_eq!(
-            fit.coefficients,
-            hexes(&case["coefficients"]),
-            "abs_ref {a} tau_ref {t}"
-        );
+    for (conf, c) in glibc_math_configurations(&g) {
+        let k = kernels_of(&conf, &c);
+        for case in c["cases"].as_array().unwrap() {
+            let (a, t) = (
+                case["abs_ref"].as_f64().unwrap(),
+                case["tau_ref"].as_f64().unwrap(),
+            );
+            let fit = RateCorrection::fit_lapack(a, t, k).unwrap();
+            assert_eq!(
+                fit.max_rate,
+                from_hex(case["max_fr_lim"].as_str().unwrap()),
+                "{conf}: {a} {t}"
+            );
+            assert_eq!(
+                fit.coefficients,
+                hexes(&case["coefficients"]),
+                "{conf}: abs_ref {a} tau_ref {t}"
+            );
+        }
     }
 }
 
-/// Refractory trains: with `fit_lapack`, node ids and timestamps equal BMTK's bit for bit in the
-/// configuration where BMTK's fit is reproducible (`no_avx512_math`, see above).
+/// Refractory trains: with `fit_lapack`, corrected rate, node ids and timestamps equal BMTK's bit
+/// for bit (5 trains per configuration where BMTK's fit is reproducible).
 #[test]
 fn refractory_trains_bit_identical_with_fit_lapack() {
     let g = polyfit_golden();
-    let trains = g["configurations"]["no_avx512_math"]["trains"]
-        .as_object()
-        .unwrap();
-    assert!(trains.len() >= 5);
-    for (name, tr) in trains {
-        let (a, t) = (
-            tr["abs_ref"].as_f64().unwrap(),
-            tr["tau_ref"].as_f64().unwrap(),
-        );
-        let fit = RateCorrection::fit_lapack(a, t).unwrap();
-        let fr = tr["firing_rate"].as_f64().unwrap();
-        assert_eq!(
-            fit.apply(fr),
-            from_hex(tr["corrected_rate"].as_str().unwrap()),
-            "{name}"
-        );
-        let pop = tr["population"].as_str().unwrap();
-        let mut psg = PoissonSpikeGenerator::new(
-            Some(pop),
-            Some(tr["seed"].as_u64().unwrap() as u32),
-            TimeUnits::Ms,
-        );
-        psg.set_rate_correction(Some(fit));
-        psg.add(
-            &u64s(&tr["node_ids_in"]),
-            &FiringRate::Constant(fr),
-            &f64s(&tr["times"]),
-            a,
-            t,
-            None,
-        )
-        .unwrap();
-        let s = psg.trains().population(pop).unwrap();
-        assert_eq!(s.node_ids, u64s(&tr["node_ids"]), "{name}");
-        assert_eq!(s.timestamps, f64s(&tr["timestamps"]), "{name}");
+    for (conf, c) in glibc_math_configurations(&g) {
+        let k = kernels_of(&conf, &c);
+        let trains = c["trains"].as_object().unwrap();
+        assert!(trains.len() >= 5);
+        for (name, tr) in trains {
+            let (a, t) = (
+                tr["abs_ref"].as_f64().unwrap(),
+                tr["tau_ref"].as_f64().unwrap(),
+            );
+            let fit = RateCorrection::fit_lapack(a, t, k).unwrap();
+            let fr = tr["firing_rate"].as_f64().unwrap();
+            assert_eq!(
+                fit.apply(fr),
+                from_hex(tr["corrected_rate"].as_str().unwrap()),
+                "{conf} {name}"
+            );
+            let pop = tr["population"].as_str().unwrap();
+            let mut psg = PoissonSpikeGenerator::new(
+                Some(pop),
+                Some(tr["seed"].as_u64().unwrap() as u32),
+                TimeUnits::Ms,
+            );
+            psg.set_rate_correction(Some(fit));
+            psg.add(
+                &u64s(&tr["node_ids_in"]),
+                &FiringRate::Constant(fr),
+                &f64s(&tr["times"]),
+                a,
+                t,
+                None,
+            )
+            .unwrap();
+            let s = psg.trains().population(pop).unwrap();
+            assert_eq!(s.node_ids, u64s(&tr["node_ids"]), "{conf} {name}");
+            assert_eq!(s.timestamps, f64s(&tr["timestamps"]), "{conf} {name}");
+        }
     }
 }
