@@ -43,6 +43,12 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 cargo run --quiet -p rall-sonata --example interop_roundtrip -- "$OUT/sonata"
 "$PY" validation/interop/check_rall_files.py "$OUT/sonata"
+echo "== interop: rall poisson's NWB 2 units file (object reference, scalars), read by h5py"
+mkdir -p "$OUT/nwb"
+cargo run --quiet --bin rall -- poisson --population mthalamus --node-ids 0-9 --rate 10 \
+  --times 0,3 --seed 100 -o "$OUT/nwb/mthalamus_spikes.nwb" >/dev/null
+"$PY" validation/interop/check_rall_files.py "$OUT/nwb" \
+  --manifest validation/interop/manifests/rall_poisson_nwb.json
 echo "== interop: rall run's tutorial output, read by h5py and BMTK"
 mkdir -p "$OUT/ch02"
 cargo run --quiet --bin rall -- run validation/golden/ch02/config.json \

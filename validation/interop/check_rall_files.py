@@ -32,6 +32,8 @@ Manifest (see README.md for the full schema):
                 "index_pointer": [0, 1], "data": {"shape": [30000, 1], "first_rows": [[...]],
                 "last_rows": [[...]], "mean": -67.02, "min": .., "max": .., "tol": 1e-6,
                 "reference_file": "..."}}}}},
+    {"kind": "nwb", "path": "spikes.nwb",     # NWB 2 units table, h5py only (see check_nwb)
+     "expect": {"populations": {"p": {...same keys as spikes...}}}},
     {"kind": "config", "path": "config.json", "expect": {"values": {"run.tstop": 3000.0}}}
   ]
 }
@@ -371,6 +373,83 @@ def check_spikes(res, base, entry, float_tol, manifest_dir):
 
 
 # ----------------------------------------------------------------------------------------------
+# NWB 2 spike files (a `units` table). BMTK 1.2.0's NWB reader reads only the NWB-1 layout
+# /processing/<trial>/spike_train/<node_id>/data (for any NWB 2 units file, pynwb's included, it
+# raises "Please specify a trial"), so this kind is checked with h5py against what the NWB 2
+# schema / pynwb expect.
+NWB_SCALAR_TEXT = ['identifier', 'session_description', 'session_start_time', 'timestamps_reference_time']
+
+
+def check_nwb(res, base, entry, float_tol, manifest_dir):
+    path = os.path.join(base, entry['path'])
+    tag = entry['path']
+    e = entry.get('expect') or {}
+    f = _open_h5(res, path, tag)
+    if f is None:
+        return
+    with f:
+        check_value(res, tag + ' root neurodata_type', f.attrs.get('neurodata_type'), 'NWBFile')
+        for name in NWB_SCALAR_TEXT:
+            if not res.ok('{} /{} present'.format(tag, name), name in f, 'missing'):
+                continue
+            ds = f[name]
+            res.ok('{} /{} is a scalar string'.format(tag, name),
+                   ds.shape == () and h5py.check_string_dtype(ds.dtype) is not None,
+                   'shape {} dtype {}'.format(ds.shape, ds.dtype))
+        if res.ok(tag + ' /file_create_date present', 'file_create_date' in f, 'missing'):
+            res.ok(tag + ' /file_create_date is 1-D', f['file_create_date'].ndim == 1,
+                   'shape {}'.format(f['file_create_date'].shape))
+        if not res.ok(tag + ' /units group', isinstance(f.get('units'), h5py.Group), 'missing'):
+            return
+        u = f['units']
+        for ds in ['id', 'spike_times', 'spike_times_index']:
+            res.ok('{} units/{} present'.format(tag, ds), ds in u, 'missing')
+        if 'spike_times_index' not in u or 'spike_times' not in u:
+            return
+        idx = u['spike_times_index']
+        check_value(res, tag + ' spike_times_index neurodata_type', idx.attrs.get('neurodata_type'), 'VectorIndex')
+        target = idx.attrs.get('target')
+        if res.ok(tag + ' spike_times_index@target is an object reference', isinstance(target, h5py.Reference),
+                  'got {!r} ({})'.format(target, type(target).__name__)):
+            try:
+                obj = f[target]
+                res.ok(tag + ' spike_times_index@target dereferences to units/spike_times',
+                       obj.name == '/units/spike_times' and obj.id == u['spike_times'].id,
+                       'dereferences to {}'.format(obj.name))
+            except Exception as exc:  # noqa: BLE001
+                res.error(tag + ' spike_times_index@target dereferences', exc)
+        colnames = [_plain(c) for c in u.attrs.get('colnames', [])]
+        for c in colnames:
+            res.ok('{} units column {} present'.format(tag, c), c in u, 'listed in colnames but missing')
+        times = u['spike_times'][()]
+        ends = [int(x) for x in idx[()]]
+        ids = [int(x) for x in (u['node_id'] if 'node_id' in u else u['id'])[()]]
+        pops = [_plain(x) for x in u['population'][()]] if 'population' in u else None
+        good = len(ends) == len(ids) and ends == sorted(ends) and (not ends or ends[-1] == len(times))
+        res.ok(tag + ' index consistent with spike_times and ids', good,
+               '{} ends (last {}), {} ids, {} times'.format(len(ends), ends[-1] if ends else None, len(ids),
+                                                            len(times)))
+        if not good:
+            return
+        rows = {}
+        start = 0
+        for k, end in enumerate(ends):
+            pop = pops[k] if pops is not None else None
+            for t in times[start:end]:
+                rows.setdefault(pop, ([], []))
+                rows[pop][0].append(ids[k])
+                rows[pop][1].append(float(t))
+            start = end
+        for pop, pe in (e.get('populations') or {}).items():
+            pe = dict(pe, _pop=pop)
+            if not res.ok('{} units population {}'.format(tag, pop), pop in rows,
+                          'populations {}'.format(sorted(rows, key=str))):
+                continue
+            _spike_checks(res, '{} h5py units {}'.format(tag, pop), rows[pop][0], rows[pop][1], pe, manifest_dir,
+                          float_tol)
+
+
+# ----------------------------------------------------------------------------------------------
 # compartment reports
 def _data_checks(res, label, data, d, manifest_dir, float_tol, pop):
     tol = d.get('tol', float_tol)
@@ -527,6 +606,8 @@ def main(argv=None):
                 check_spikes(res, base, entry, float_tol, mdir)
             elif kind == 'report':
                 check_report(res, base, entry, float_tol, mdir)
+            elif kind == 'nwb':
+                check_nwb(res, base, entry, float_tol, mdir)
             elif kind == 'config':
                 check_config(res, base, entry, float_tol)
             else:

@@ -81,6 +81,24 @@ def run_case(c, out_dir):
     return out
 
 
+def openblas_core():
+    """The OpenBLAS kernel set numpy runs with (DYNAMIC_ARCH picks it by CPU unless
+    OPENBLAS_CORETYPE is set). np.polyfit's result — hence the refractory timestamps — depends on
+    it: see openblas_dependence.py."""
+    import ctypes
+    import glob
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), '..', 'numpy.libs', 'libscipy_openblas*.so'))
+    if not libs:
+        return None
+    lib = ctypes.CDLL(libs[0])
+    for sym in ('scipy_openblas_get_corename64_', 'scipy_openblas_get_corename'):
+        if hasattr(lib, sym):
+            f = getattr(lib, sym)
+            f.restype = ctypes.c_char_p
+            return f().decode()
+    return None
+
+
 def main():
     out_dir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                               os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'golden', 'psg'))
@@ -92,7 +110,8 @@ def main():
     prov = {'produced_by': 'validation/psg/make_golden.py',
             'date_utc': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
             'versions': {'bmtk': bmtk.__version__, 'numpy': np.__version__, 'python': platform.python_version()},
-            'platform': platform.platform(), 'n_spikes': summary}
+            'platform': platform.platform(), 'openblas_core': openblas_core(),
+            'OPENBLAS_CORETYPE': os.environ.get('OPENBLAS_CORETYPE'), 'n_spikes': summary}
     with open(os.path.join(out_dir, 'PROVENANCE.json'), 'w') as f:
         json.dump(prov, f, indent=1)
         f.write('\n')

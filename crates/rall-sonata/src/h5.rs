@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 
 use hdf5_pure as h5p;
 
+mod objref;
+
 /// Errors from HDF5 access. Every variant names the file; object-level ones name the object.
 #[derive(Debug, thiserror::Error)]
 pub enum H5Error {
@@ -184,6 +186,14 @@ impl Array {
         }
     }
 
+    /// A scalar (rank 0; `data` holds one element).
+    pub fn scalar(data: Data) -> Array {
+        Array {
+            data,
+            shape: Vec::new(),
+        }
+    }
+
     /// A 2-D array with `cols` columns (row-major data).
     pub fn matrix(data: Data, cols: u64) -> Array {
         let n = data.len() as u64;
@@ -211,6 +221,10 @@ pub enum Attr {
     UInt32(u32),
     /// Write-side: a uint32 array (SONATA `version`).
     UInt32Array(Vec<u32>),
+    /// Write-side: an HDF5 object reference (`H5T_STD_REF_OBJ`, h5py's `h5py.Reference`) to the
+    /// group or dataset at this absolute path in the same file (NWB's `VectorIndex.target`).
+    /// See [`H5Writer::write`] for how it is written.
+    ObjectRef(String),
     /// Something this module does not interpret (compound, enum …), described in text.
     Other(String),
 }
@@ -291,6 +305,8 @@ impl Attr {
             Attr::UInt32(x) => A::U32(*x),
             Attr::UInt32Array(v) => A::U32Array(v.clone()),
             Attr::Other(s) => A::VarLenString(s.clone()),
+            // An 8-byte fixed string in the reference's place; patched after layout.
+            Attr::ObjectRef(_) => A::AsciiString(REF_PLACEHOLDER.to_string()),
         }
     }
 }
@@ -690,6 +706,8 @@ impl H5Writer {
             path: path.to_path_buf(),
             detail,
         };
+        let mut refs = Vec::new();
+        collect_refs(&self.root, "", &mut refs);
         let mut fb = h5p::FileBuilder::new();
         for (k, v) in &self.root.attrs {
             fb.set_attr(k, v.to_h5());
@@ -709,10 +727,32 @@ impl H5Writer {
                 fs::create_dir_all(parent).map_err(|e| werr(e.to_string()))?;
             }
         }
-        fb.write(&tmp).map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            werr(e.to_string())
-        })?;
+        if refs.is_empty() {
+            fb.write(&tmp).map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                werr(e.to_string())
+            })?;
+        } else {
+            // Object references: `hdf5-pure` 0.47 writes them only as dataset elements, never as
+            // attribute values, so each is laid out as an 8-byte string placeholder and patched
+            // in the finished image (see `objref`). Only files with references take this path
+            // (it holds the whole image in memory; reserved streaming datasets never have one).
+            let mut bytes = fb.finish().map_err(|e| werr(e.to_string()))?;
+            for r in &refs {
+                objref::patch(&mut bytes, &r.holder, &r.name, &r.target, REF_PLACEHOLDER).map_err(
+                    |e| {
+                        werr(format!(
+                            "object reference attribute '{}' on '{}' → '{}': {e}",
+                            r.name, r.holder, r.target
+                        ))
+                    },
+                )?;
+            }
+            fs::write(&tmp, &bytes).map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                werr(e.to_string())
+            })?;
+        }
         fs::rename(&tmp, path).map_err(|e| werr(e.to_string()))
     }
 
@@ -784,6 +824,40 @@ impl H5Writer {
             });
         }
         Ok(out)
+    }
+}
+
+/// The value written where an [`Attr::ObjectRef`] goes, until `objref::patch` replaces it: 8
+/// bytes, the size of an object reference.
+const REF_PLACEHOLDER: &str = "RALL-REF";
+
+/// An object-reference attribute to patch: on object `holder`, attribute `name` → `target`.
+struct RefAttr {
+    holder: String,
+    name: String,
+    target: String,
+}
+
+fn collect_refs(node: &NodeSpec, prefix: &str, out: &mut Vec<RefAttr>) {
+    let here = if prefix.is_empty() { "/" } else { prefix };
+    let push = |attrs: &[(String, Attr)], holder: &str, out: &mut Vec<RefAttr>| {
+        for (k, v) in attrs {
+            if let Attr::ObjectRef(t) = v {
+                out.push(RefAttr {
+                    holder: holder.to_string(),
+                    name: k.clone(),
+                    target: t.clone(),
+                });
+            }
+        }
+    };
+    push(&node.attrs, here, out);
+    for (name, child) in &node.children {
+        let p = format!("{prefix}/{name}");
+        match child {
+            Child::Group(g) => collect_refs(g, &p, out),
+            Child::Dataset(d) => push(&d.attrs, &p, out),
+        }
     }
 }
 

@@ -115,8 +115,8 @@ impl SpikeTrains {
     /// Write an NWB 2 `units` table: one unit per (population, node) with spikes, columns
     /// `spike_times` (ragged, via `spike_times_index`), `population` and `node_id`; `id` = node
     /// id, as BMTK's writer (which also stores the times in the container's units, ms by
-    /// default). Limitation: `spike_times_index.target` is written as the path string, not an
-    /// HDF5 object reference (the h5 layer has no references).
+    /// default). `spike_times_index.target` is an HDF5 object reference to `spike_times`, and
+    /// the file's text fields are scalars where NWB's schema has scalars, so pynwb reads it.
     pub fn to_nwb(&self, path: &Path) -> Result<(), SpikeError> {
         let mut w = H5Writer::new();
         let s = |v: &str| Attr::Str(v.to_string());
@@ -125,10 +125,11 @@ impl SpikeTrains {
         w.attr("/", "neurodata_type", s("NWBFile"));
         w.attr("/", "nwb_version", s("2.6.0"));
         w.attr("/", "object_id", s(&object_id(&seed)));
+        // NWB: scalar text, except `file_create_date`, a 1-D array of datetimes (as pynwb).
         let text = |w: &mut H5Writer, p: &str, v: &str| {
             w.dataset(
                 p,
-                Array::vec(Data::Str(vec![v.to_string()])),
+                Array::scalar(Data::Str(vec![v.to_string()])),
                 Compression::None,
             )
         };
@@ -144,7 +145,11 @@ impl SpikeTrains {
             "/timestamps_reference_time",
             "1970-01-01T00:00:00+00:00",
         );
-        text(&mut w, "/file_create_date", "1970-01-01T00:00:00+00:00");
+        w.dataset(
+            "/file_create_date",
+            Array::vec(Data::Str(vec!["1970-01-01T00:00:00+00:00".to_string()])),
+            Compression::None,
+        );
         for g in [
             "/acquisition",
             "/analysis",
@@ -220,7 +225,7 @@ impl SpikeTrains {
         w.attr(
             "/units/spike_times_index",
             "target",
-            s("/units/spike_times"),
+            Attr::ObjectRef("/units/spike_times".into()),
         );
         col(
             &mut w,

@@ -4,8 +4,9 @@
 //! [`PoissonSpikeGenerator`] reproduces BMTK's generator bit for bit for the same seed (MT19937
 //! with numpy's legacy seeding and `random_sample`): homogeneous and inhomogeneous (thinning)
 //! trains exactly; with refractoriness the rate goes through BMTK's fitted polynomial
-//! ([`RateCorrection`]), which Rall fits itself (within 2e-12 of numpy's LAPACK fit) or takes
-//! from the caller for bit-identical output.
+//! ([`RateCorrection`]), which Rall fits itself (by default within 2e-12 of numpy's LAPACK fit;
+//! with `fit_lapack`, numpy's own computation for a given OpenBLAS kernel set, bit-identical to
+//! BMTK on CPUs without AVX-512 — see `ratefit`) or takes from the caller.
 //!
 //! What `rall poisson` calls:
 //!
@@ -22,6 +23,7 @@
 //! ```
 
 mod csvio;
+mod dgelsd;
 mod error;
 mod files;
 pub mod mt;

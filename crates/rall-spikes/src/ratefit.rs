@@ -12,11 +12,48 @@
 //! with `a = abs_ref`, `τ = tau_ref` in seconds. The maximum of the sampled curve is the highest
 //! rate that can be achieved.
 //!
-//! numpy solves the least-squares problem with LAPACK (`dgelsd`); this module uses a one-sided
-//! Jacobi SVD, so the coefficients agree with BMTK's to the conditioning of the problem (the fitted
-//! value `p(r)` typically to a few ulps), not bit for bit. [`RateCorrection::from_coefficients`]
-//! accepts externally computed coefficients when bit-identical output is required.
+//! Two solvers:
+//! * [`RateCorrection::fit`] (the generator's default): a one-sided Jacobi SVD plus one
+//!   refinement step. Agrees with BMTK to the conditioning of the problem, not bit for bit.
+//! * [`RateCorrection::fit_lapack`]: numpy's own path (`lstsq` → LAPACK `dgelsd`) re-implemented
+//!   with the floating-point behaviour of an OpenBLAS kernel set ([`Kernels`]; module `dgelsd`).
+//!   [`RateCorrection::polyfit_samples`] applies it to given samples.
+//!
+//! # Bit-identity with BMTK depends on the CPU — twice
+//! Measured with numpy 2.4.6 / OpenBLAS 0.3.31 in `/opt/ref` on an AMD EPYC with AVX-512
+//! (`validation/psg/openblas_dependence.py`, `openblas_kernels.py`, `polyfit_golden.py`; data in
+//! `validation/golden/psg/`):
+//! 1. **OpenBLAS kernel set.** `np.polyfit` → `lstsq` → `dgelsd`: for m ≥ ⌊1.6·11⌋ = 17 samples
+//!    `dgeqrf` (unblocked) → `dormqr` → `dgebrd` of R (unblocked) → `dormbr` Q → `dlalsd`
+//!    (n ≤ 25: `dbdsqr` implicit QR, ascending sort, σ ≤ rcond·σmax dropped, `dgemm`) →
+//!    `dormbr` P; for 11 ≤ m < 17 the same without the QR step. The LAPACK code is reference
+//!    3.12.0 compiled without FMA contraction, but its BLAS calls run the kernels OpenBLAS picks
+//!    by CPU: `OPENBLAS_CORETYPE` gives five different results (SkylakeX = this machine's
+//!    default = Cooperlake = SapphireRapids; Haswell = Zen; Sandybridge; Nehalem; Katmai =
+//!    Prescott): all 11 coefficients differ, and every refractory timestamp (by up to 1.7e-12
+//!    relative for the golden case, 6.1e-12 for others). SkylakeX and Haswell differ in three
+//!    kernels on this path (`dgemv('N')`, `dger`, small `dgemm`; details in `dgelsd.rs`).
+//! 2. **numpy's SIMD math.** On AVX-512 CPUs numpy evaluates `np.exp` and `np.power` (the
+//!    curve samples and `logspace`) with its AVX-512 routines, which differ from glibc in the
+//!    last bit for ~5% of arguments (3 of the 40 `logspace` values). Without AVX-512 (or with
+//!    `NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"`) they equal glibc's.
+//!
+//! Consequences, all tested bit for bit in `tests/psg_golden.rs` on 40 (abs_ref, tau_ref) pairs:
+//! * Given numpy's own samples, [`RateCorrection::polyfit_samples`] equals `np.polyfit` in all
+//!   three recorded configurations (SkylakeX with and without AVX-512 math, Haswell without).
+//! * **CPUs without AVX-512** (numpy's math = glibc, OpenBLAS Haswell kernels — Intel Haswell and
+//!   later AVX2 parts, AMD Zen 1–3): `fit_lapack(…, Kernels::Haswell)` equals BMTK's coefficients
+//!   and maximum rate, and refractory trains generated with it equal BMTK's node ids and
+//!   timestamps (5 trains). The same holds for SkylakeX kernels with numpy's AVX-512 math off.
+//! * **CPUs with AVX-512** as BMTK runs by default (the committed `refractory_homogeneous`
+//!   golden): BMTK's samples come from numpy's AVX-512 `exp`/`pow`, which Rall does not
+//!   reproduce; `fit_lapack(…, SkylakeX)` is then 4e-14 … 2e-12 from BMTK, `fit` 5e-13 …
+//!   1.5e-12, both inside BMTK's own cross-CPU spread.
+//!
+//! The generator keeps [`fit`](RateCorrection::fit) as its default; callers wanting BMTK's bits
+//! on a given CPU class pass `fit_lapack`'s result to `set_rate_correction`.
 
+pub use crate::dgelsd::Kernels;
 use crate::SpikeError;
 
 const N_SAMPLES: usize = 40;
@@ -32,8 +69,23 @@ pub struct RateCorrection {
 }
 
 impl RateCorrection {
-    /// Fit the correction for `abs_ref`, `tau_ref` (seconds) as BMTK does.
+    /// Fit the correction for `abs_ref`, `tau_ref` (seconds) as BMTK does, with the Jacobi
+    /// least-squares solver: within BMTK's own cross-CPU spread of BMTK's coefficients, not
+    /// bitwise (see the module docs).
     pub fn fit(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
+        Self::fit_with(abs_ref, tau_ref, Solver::Jacobi)
+    }
+
+    /// Fit the correction as [`fit`](Self::fit), solving the least-squares problem the way
+    /// numpy's `dgelsd` does on the given OpenBLAS kernel set (module `dgelsd`). Bit-identical
+    /// to BMTK where numpy's curve samples equal glibc's `exp`/`pow` (numpy without its AVX-512
+    /// math: every CPU without AVX-512) and OpenBLAS runs that kernel set; see the module docs.
+    /// Needs at least 11 samples on the rising part of the curve (abs_ref below ≈ 0.15 s).
+    pub fn fit_lapack(abs_ref: f64, tau_ref: f64, kernels: Kernels) -> Result<Self, SpikeError> {
+        Self::fit_with(abs_ref, tau_ref, Solver::Lapack(kernels))
+    }
+
+    fn fit_with(abs_ref: f64, tau_ref: f64, solver: Solver) -> Result<Self, SpikeError> {
         let (before, after) = sample_curve(abs_ref, tau_ref);
         let mut max_i = 0;
         for i in 1..after.len() {
@@ -51,15 +103,33 @@ impl RateCorrection {
         }
         let x = &after[..max_i];
         let y = &before[..max_i];
-        let coefficients = polyfit(x, y, DEGREE).ok_or_else(|| SpikeError::RateCorrection {
-            abs_ref,
-            tau_ref,
-            reason: "least-squares fit did not converge".into(),
-        })?;
+        let coefficients =
+            polyfit(x, y, DEGREE, solver).ok_or_else(|| SpikeError::RateCorrection {
+                abs_ref,
+                tau_ref,
+                reason: if solver != Solver::Jacobi && x.len() <= DEGREE {
+                    format!(
+                        "{} samples for 11 coefficients (use the Jacobi fit)",
+                        x.len()
+                    )
+                } else {
+                    "least-squares fit did not converge".into()
+                },
+            })?;
         Ok(RateCorrection {
             coefficients,
             max_rate,
         })
+    }
+
+    /// numpy's `polyfit(after, before, 10)` on given samples, solved as
+    /// [`fit_lapack`](Self::fit_lapack) does: bit-identical to numpy on that kernel set for the
+    /// same samples. `None` with fewer than 11 samples.
+    pub fn polyfit_samples(after: &[f64], before: &[f64], kernels: Kernels) -> Option<Vec<f64>> {
+        if after.len() != before.len() {
+            return None;
+        }
+        polyfit(after, before, DEGREE, Solver::Lapack(kernels))
     }
 
     /// Use given coefficients (highest power first) and maximum rate.
@@ -109,8 +179,19 @@ fn sample_curve(abs_ref: f64, tau_ref: f64) -> (Vec<f64>, Vec<f64>) {
     (before, after)
 }
 
-/// Least-squares polynomial fit, numpy `polyfit` conventions (highest power first).
-fn polyfit(x: &[f64], y: &[f64], degree: usize) -> Option<Vec<f64>> {
+/// Which least-squares solver [`polyfit`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Solver {
+    /// One-sided Jacobi SVD plus one refinement step (any m, n).
+    Jacobi,
+    /// numpy's `dgelsd` path as it runs on an OpenBLAS kernel set (`m ≥ n` only).
+    Lapack(Kernels),
+}
+
+/// Least-squares polynomial fit, numpy `polyfit` conventions (highest power first): Vandermonde
+/// columns by repeated multiplication, divided by their 2-norms (sequential sum of squares),
+/// `rcond = len(x)·eps`, the solution divided by the norms.
+fn polyfit(x: &[f64], y: &[f64], degree: usize, solver: Solver) -> Option<Vec<f64>> {
     let m = x.len();
     let n = degree + 1;
     // Vandermonde, column j holds x^(degree - j); stored column-major.
@@ -132,6 +213,10 @@ fn polyfit(x: &[f64], y: &[f64], degree: usize) -> Option<Vec<f64>> {
         }
     }
     let rcond = m as f64 * f64::EPSILON;
+    if let Solver::Lapack(kernels) = solver {
+        let c = crate::dgelsd::lstsq(kernels, &a, m, n, y, rcond)?;
+        return Some(c.iter().zip(&scale).map(|(c, s)| c / s).collect());
+    }
     let mut c = lstsq_jacobi(&a, m, n, y, rcond)?;
     // One step of iterative refinement on the residual.
     let mut r = y.to_vec();

@@ -2,6 +2,7 @@
 //! validation/psg/make_golden.py; pass criteria in validation/psg/README.md). Missing golden
 //! files fail the test.
 
+use rall_spikes::ratefit::Kernels::{self, Haswell, SkylakeX};
 use rall_spikes::{
     FiringRate, PoissonSpikeGenerator, RateCorrection, SortOrder, SpikeTrains, TimeUnits,
 };
@@ -212,6 +213,17 @@ fn sonata_nwb_round_trips() {
 
     let nwb = dir.path().join("s.nwb");
     st.write(&nwb, SortOrder::None).unwrap();
+    {
+        // NWB 2 layout details pynwb relies on (h5py's view is checked by
+        // validation/interop/check_rall_files.py in scripts/test.sh).
+        let f = rall_sonata::h5::H5File::open(&nwb).unwrap();
+        assert_eq!(f.shape("/identifier").unwrap(), Vec::<u64>::new());
+        assert_eq!(f.shape("/file_create_date").unwrap(), vec![1]);
+        // The object-reference attribute does not stop the other attributes from reading
+        // (hdf5-pure's attribute reader leaves reference-typed ones out).
+        let attrs = f.attrs("/units/spike_times_index").unwrap();
+        assert_eq!(attrs["neurodata_type"].as_str(), Some("VectorIndex"));
+    }
     let back = SpikeTrains::load(&nwb, None).unwrap();
     assert!(back.approx_eq(&st));
     for n in 0..5 {
@@ -248,4 +260,210 @@ fn reads_bmtk_nwb_input_layout() {
     assert_eq!(st.get_times(0, Some("lgn"), None).unwrap(), vec![1.0, 5.5]);
     assert_eq!(st.get_times(7, Some("lgn"), None).unwrap(), vec![2.25]);
     assert_eq!(st.n_spikes(None), 3);
+}
+
+/// A float in Python's `float.hex()` form (`-0x1.8p+1`, `0x0.0p+0`).
+fn from_hex(s: &str) -> f64 {
+    let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let s = s.strip_prefix("0x").expect("hex float");
+    let (mant, exp) = s.split_once('p').expect("hex float exponent");
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut v = u64::from_str_radix(int, 16).unwrap() as f64;
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        v += c.to_digit(16).unwrap() as f64 * scale;
+        scale /= 16.0;
+    }
+    let v = v * 2f64.powi(exp.parse::<i32>().unwrap());
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// BMTK's own fit differs between the OpenBLAS kernel sets numpy picks by CPU
+/// (validation/psg/openblas_dependence.py). Rall's fit must stay within that spread of the
+/// default kernel set's fit (the one the golden trains were made with): per (abs_ref, tau_ref),
+/// max over a rate grid of |p_rall − p_default|/p_default ≤ 1.5 × the max over kernel sets and
+/// grid of |p_k − p_default|/p_default. Measured ratios: 0.29–0.71 for the six refractory fits,
+/// 1.28 for the identity fit (abs_ref = tau_ref = 0, 5.6e-13 vs 4.4e-13; it only feeds the
+/// acceptance test of inhomogeneous rates, which is insensitive at 1e-11 — validation/psg/README).
+/// The 1.5 allows that one case; a fit drifting beyond BMTK's own cross-CPU noise fails.
+#[test]
+fn fit_within_bmtk_cross_cpu_spread() {
+    let p = golden_dir().join("psg/openblas_dependence.json");
+    let text = std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("golden file {} missing: {e}", p.display()));
+    let d: J = serde_json::from_str(&text).unwrap();
+    let runs = d["runs"].as_object().unwrap();
+    let poly = |coeffs: &J| -> RateCorrection {
+        let c = coeffs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| from_hex(h.as_str().unwrap()))
+            .collect();
+        RateCorrection::from_coefficients(c, 0.0)
+    };
+    for key in d["runs"]["default"]["fits"].as_object().unwrap().keys() {
+        let (a, t) = key.split_once(',').unwrap();
+        let (a, t): (f64, f64) = (a.parse().unwrap(), t.parse().unwrap());
+        let ours = RateCorrection::fit(a, t).unwrap();
+        let def = poly(&d["runs"]["default"]["fits"][key]);
+        let (mut worst_ours, mut spread) = (0.0f64, 0.0f64);
+        for i in 0..60 {
+            // Log-spaced 1 Hz … 0.98·max rate.
+            let r = (0.98 * ours.max_rate).powf(i as f64 / 59.0);
+            let base = def.apply(r);
+            worst_ours = worst_ours.max(((ours.apply(r) - base) / base).abs());
+            for run in runs.values() {
+                let k = poly(&run["fits"][key]);
+                spread = spread.max(((k.apply(r) - base) / base).abs());
+            }
+        }
+        eprintln!("abs_ref {a} tau_ref {t}: Rall {worst_ours:.2e}, BMTK across CPUs {spread:.2e}");
+        assert!(
+            spread > 0.0,
+            "{key}: kernel sets agree; the premise of this test changed"
+        );
+        assert!(
+            worst_ours <= 1.5 * spread,
+            "abs_ref {a} tau_ref {t}: Rall's fit {worst_ours:.2e} from BMTK's, BMTK's own spread {spread:.2e}"
+        );
+    }
+}
+
+fn polyfit_golden() -> J {
+    let p = golden_dir().join("psg/polyfit_cases.json");
+    let text = std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("golden file {} missing: {e}", p.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn hexes(v: &J) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| from_hex(h.as_str().unwrap()))
+        .collect()
+}
+
+/// The kernel set a golden configuration was made with.
+fn kernels_of(conf: &str, c: &J) -> Kernels {
+    match c["openblas_core"].as_str().unwrap() {
+        "SkylakeX" => SkylakeX,
+        "Haswell" => Haswell,
+        other => panic!("{conf}: golden made on kernel set {other}, which Rall does not model"),
+    }
+}
+
+/// Given numpy's own samples, Rall's dgelsd path reproduces np.polyfit bit for bit — in every
+/// recorded configuration (validation/psg/README.md), each with its OpenBLAS kernel set.
+#[test]
+fn lapack_polyfit_bit_identical_on_numpy_samples() {
+    let g = polyfit_golden();
+    let confs = g["configurations"].as_object().unwrap();
+    assert!(confs.len() >= 3);
+    for (conf, c) in confs {
+        let k = kernels_of(conf, c);
+        for case in c["cases"].as_array().unwrap() {
+            let got =
+                RateCorrection::polyfit_samples(&hexes(&case["after"]), &hexes(&case["before"]), k)
+                    .expect("fit");
+            let want = hexes(&case["coefficients"]);
+            assert_eq!(
+                got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                "{conf}: abs_ref {} tau_ref {}",
+                case["abs_ref"],
+                case["tau_ref"]
+            );
+        }
+    }
+}
+
+/// Configurations where numpy's exp/power equal glibc's (numpy without AVX-512 math, as on CPUs
+/// without AVX-512): there Rall's whole fit is BMTK's.
+fn glibc_math_configurations(g: &J) -> Vec<(String, J)> {
+    let v: Vec<(String, J)> = g["configurations"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.contains("no_avx512_math"))
+        .map(|(k, c)| (k.clone(), c.clone()))
+        .collect();
+    assert_eq!(v.len(), 2, "expected SkylakeX and Haswell configurations");
+    v
+}
+
+/// Curve samples and least squares: Rall's `fit_lapack` equals BMTK's coefficients and maximum
+/// rate bit for bit (40 pairs, SkylakeX and Haswell kernel sets).
+#[test]
+fn fit_lapack_bit_identical_without_avx512_math() {
+    let g = polyfit_golden();
+    for (conf, c) in glibc_math_configurations(&g) {
+        let k = kernels_of(&conf, &c);
+        for case in c["cases"].as_array().unwrap() {
+            let (a, t) = (
+                case["abs_ref"].as_f64().unwrap(),
+                case["tau_ref"].as_f64().unwrap(),
+            );
+            let fit = RateCorrection::fit_lapack(a, t, k).unwrap();
+            assert_eq!(
+                fit.max_rate,
+                from_hex(case["max_fr_lim"].as_str().unwrap()),
+                "{conf}: {a} {t}"
+            );
+            assert_eq!(
+                fit.coefficients,
+                hexes(&case["coefficients"]),
+                "{conf}: abs_ref {a} tau_ref {t}"
+            );
+        }
+    }
+}
+
+/// Refractory trains: with `fit_lapack`, corrected rate, node ids and timestamps equal BMTK's bit
+/// for bit (5 trains per configuration where BMTK's fit is reproducible).
+#[test]
+fn refractory_trains_bit_identical_with_fit_lapack() {
+    let g = polyfit_golden();
+    for (conf, c) in glibc_math_configurations(&g) {
+        let k = kernels_of(&conf, &c);
+        let trains = c["trains"].as_object().unwrap();
+        assert!(trains.len() >= 5);
+        for (name, tr) in trains {
+            let (a, t) = (
+                tr["abs_ref"].as_f64().unwrap(),
+                tr["tau_ref"].as_f64().unwrap(),
+            );
+            let fit = RateCorrection::fit_lapack(a, t, k).unwrap();
+            let fr = tr["firing_rate"].as_f64().unwrap();
+            assert_eq!(
+                fit.apply(fr),
+                from_hex(tr["corrected_rate"].as_str().unwrap()),
+                "{conf} {name}"
+            );
+            let pop = tr["population"].as_str().unwrap();
+            let mut psg = PoissonSpikeGenerator::new(
+                Some(pop),
+                Some(tr["seed"].as_u64().unwrap() as u32),
+                TimeUnits::Ms,
+            );
+            psg.set_rate_correction(Some(fit));
+            psg.add(
+                &u64s(&tr["node_ids_in"]),
+                &FiringRate::Constant(fr),
+                &f64s(&tr["times"]),
+                a,
+                t,
+                None,
+            )
+            .unwrap();
+            let s = psg.trains().population(pop).unwrap();
+            assert_eq!(s.node_ids, u64s(&tr["node_ids"]), "{conf} {name}");
+            assert_eq!(s.timestamps, f64s(&tr["timestamps"]), "{conf} {name}");
+        }
+    }
 }
