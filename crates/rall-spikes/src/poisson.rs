@@ -78,7 +78,7 @@ impl PoissonSpikeGenerator {
     fn correction(&self, abs_ref: f64, tau_ref: f64) -> Result<RateCorrection, SpikeError> {
         match &self.correction_override {
             Some(c) => Ok(c.clone()),
-            None => RateCorrection::fit(abs_ref, tau_ref),
+            None => RateCorrection::fit_for_host(abs_ref, tau_ref),
         }
     }
 

@@ -50,11 +50,33 @@
 //!   reproduce; `fit_lapack(…, SkylakeX)` is then 4e-14 … 2e-12 from BMTK, `fit` 5e-13 …
 //!   1.5e-12, both inside BMTK's own cross-CPU spread.
 //!
-//! The generator keeps [`fit`](RateCorrection::fit) as its default; callers wanting BMTK's bits
-//! on a given CPU class pass `fit_lapack`'s result to `set_rate_correction`.
+//! The generator's default is [`RateCorrection::fit_for_host`]: `fit_lapack` with the kernel set
+//! numpy's OpenBLAS picks on the CPU Rall runs on ([`host_kernels`]: AVX-512F → SkylakeX,
+//! AVX2 + FMA → Haswell), so that on the usual AVX2 desktop it reproduces what BMTK computes on
+//! the same machine bit for bit; elsewhere (other CPUs, or abs_ref too long for `fit_lapack`)
+//! the Jacobi [`fit`](RateCorrection::fit). Callers wanting another CPU class's bits pass
+//! `fit_lapack`'s result to `set_rate_correction`.
 
 pub use crate::dgelsd::Kernels;
 use crate::SpikeError;
+
+/// The OpenBLAS kernel set numpy's bundled OpenBLAS picks on this CPU, if it is one Rall
+/// models: AVX-512F → [`Kernels::SkylakeX`], AVX2 with FMA → [`Kernels::Haswell`] (Intel
+/// Haswell and later without AVX-512, AMD Zen); `None` otherwise (older x86, other
+/// architectures).
+pub fn host_kernels() -> Option<Kernels> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            return Some(Kernels::SkylakeX);
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            return Some(Kernels::Haswell);
+        }
+    }
+    None
+}
 
 const N_SAMPLES: usize = 40;
 const DEGREE: usize = 10;
@@ -74,6 +96,17 @@ impl RateCorrection {
     /// bitwise (see the module docs).
     pub fn fit(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
         Self::fit_with(abs_ref, tau_ref, Solver::Jacobi)
+    }
+
+    /// The generator's default fit: [`fit_lapack`](Self::fit_lapack) with [`host_kernels`] when
+    /// this CPU has a modelled kernel set and the fit size is supported, else [`fit`](Self::fit).
+    pub fn fit_for_host(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
+        if let Some(k) = host_kernels() {
+            if let Ok(c) = Self::fit_lapack(abs_ref, tau_ref, k) {
+                return Ok(c);
+            }
+        }
+        Self::fit(abs_ref, tau_ref)
     }
 
     /// Fit the correction as [`fit`](Self::fit), solving the least-squares problem the way

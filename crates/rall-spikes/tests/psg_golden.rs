@@ -467,3 +467,15 @@ fn refractory_trains_bit_identical_with_fit_lapack() {
         }
     }
 }
+
+/// The generator's default fit is `fit_lapack` with the kernel set numpy's OpenBLAS picks on this
+/// CPU (bitwise BMTK on AVX2 machines, see `ratefit`), and the Jacobi fit where none is modelled.
+#[test]
+fn generator_default_fit_follows_the_host_cpu() {
+    let (a, t) = (0.002, 0.003);
+    let default = RateCorrection::fit_for_host(a, t).unwrap();
+    match rall_spikes::ratefit::host_kernels() {
+        Some(k) => assert_eq!(default, RateCorrection::fit_lapack(a, t, k).unwrap()),
+        None => assert_eq!(default, RateCorrection::fit(a, t).unwrap()),
+    }
+}
