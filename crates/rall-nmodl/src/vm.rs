@@ -657,8 +657,9 @@ impl Compiled {
             }
         }
         sc.jit_cols.clear();
-        sc.jit_cols
-            .extend(m.columns.iter_mut().map(|c| c.as_mut_ptr()));
+        for &c in jk.used_cols.iter() {
+            sc.jit_cols.push(m.columns[c as usize].as_mut_ptr());
+        }
         let args = crate::jit::Args {
             n: n as u64,
             nodes: m.nodes.as_ptr(),
