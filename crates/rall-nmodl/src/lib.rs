@@ -11,8 +11,16 @@
 //! Pipeline: [`lexer`] → [`parser`] ([`ast`]) → [`compile`] (semantic analysis and lowering that
 //! reproduce nocmodl's forms: BREAKPOINT evaluated at v+0.001 and v, cnexp's
 //! `s + (1 - exp(dt*A))*(-B/A - s)`, derivimplicit's Newton, KINETIC/sparse assembly with
-//! CONSERVE, LINEAR, TABLE, `t + delay` for net_send, by-value arguments, local `v`) → a batched
-//! structure-of-arrays bytecode VM (`vm`, 32 lanes per instruction).
+//! CONSERVE, LINEAR, TABLE, `t + delay` for net_send, by-value arguments, local `v`) → kernels
+//! (`vm::Kernel`) executed by one of three tiers that perform the same IEEE operations in the
+//! same order, so they give the same bits:
+//! * [`jit`] (feature `jit`, on by default): the `current`/`state` kernels compiled to native
+//!   code with Cranelift on first use (pure Rust; two instances per iteration in f64x2
+//!   registers for straight-line kernels);
+//! * the VM's scalar path for types with at most 4 instances, and its batched
+//!   structure-of-arrays path (`vm`, 32 lanes per instruction) for the rest — the tier for
+//!   kernels the JIT does not compile (KINETIC/LINEAR/derivimplicit solves, TABLEs, events),
+//!   INITIAL and NET_RECEIVE.
 //!
 //! ```no_run
 //! use rall_nmodl::{Catalogue, Ctx, Globals, IonArrays, NoEvents};
