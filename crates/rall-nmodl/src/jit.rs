@@ -395,6 +395,53 @@ fn live_in(k: &Kernel, nregs: usize) -> Option<Vec<bool>> {
     Some(live)
 }
 
+/// Import a signature with the given parameter and return types.
+fn import_sig(
+    b: &mut FunctionBuilder,
+    cc: cranelift_codegen::isa::CallConv,
+    params: &[types::Type],
+    ret: Option<types::Type>,
+) -> cranelift_codegen::ir::SigRef {
+    let mut s = Signature::new(cc);
+    s.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+    s.returns.extend(ret.map(AbiParam::new));
+    b.import_signature(s)
+}
+
+/// Emit `op` if it is one of the arithmetic ops whose Cranelift form is the same for `f64` and
+/// `f64x2` values (`vars` of either type); `false` for any other op.
+fn emit_arith(b: &mut FunctionBuilder, vars: &[Variable], op: &Op) -> bool {
+    let u = |b: &mut FunctionBuilder, r: &Reg| b.use_var(vars[*r as usize]);
+    let (d, x) = match op {
+        Op::Mov(d, a) => (d, u(b, a)),
+        Op::Add(d, a, c) | Op::Sub(d, a, c) | Op::Mul(d, a, c) | Op::Div(d, a, c) => {
+            let (x, y) = (u(b, a), u(b, c));
+            let r = match op {
+                Op::Add(..) => b.ins().fadd(x, y),
+                Op::Sub(..) => b.ins().fsub(x, y),
+                Op::Mul(..) => b.ins().fmul(x, y),
+                _ => b.ins().fdiv(x, y),
+            };
+            (d, r)
+        }
+        Op::Neg(d, a) => {
+            let x = u(b, a);
+            (d, b.ins().fneg(x))
+        }
+        Op::Call1(F1::Fabs, d, a) => {
+            let x = u(b, a);
+            (d, b.ins().fabs(x))
+        }
+        Op::Call1(F1::Sqrt, d, a) => {
+            let x = u(b, a);
+            (d, b.ins().sqrt(x))
+        }
+        _ => return false,
+    };
+    b.def_var(vars[*d as usize], x);
+    true
+}
+
 /// Can the kernel run two instances at a time in f64x2 registers? Only straight-line kernels
 /// whose instances are independent apart from the node accumulations (which stay in order):
 /// no branches, no libm calls (their memories are sequential), no GLOBAL stores, no
@@ -690,36 +737,10 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
                         b.ins().insertlane(v, x1, 1)
                     }};
                 }
+                if emit_arith(&mut b, &vvars, op) {
+                    continue;
+                }
                 match op {
-                    Op::Mov(d, a) => set!(d, u!(a)),
-                    Op::Add(d, a, c) => {
-                        let (x, y) = (u!(a), u!(c));
-                        set!(d, b.ins().fadd(x, y))
-                    }
-                    Op::Sub(d, a, c) => {
-                        let (x, y) = (u!(a), u!(c));
-                        set!(d, b.ins().fsub(x, y))
-                    }
-                    Op::Mul(d, a, c) => {
-                        let (x, y) = (u!(a), u!(c));
-                        set!(d, b.ins().fmul(x, y))
-                    }
-                    Op::Div(d, a, c) => {
-                        let (x, y) = (u!(a), u!(c));
-                        set!(d, b.ins().fdiv(x, y))
-                    }
-                    Op::Neg(d, a) => {
-                        let x = u!(a);
-                        set!(d, b.ins().fneg(x))
-                    }
-                    Op::Call1(F1::Fabs, d, a) => {
-                        let x = u!(a);
-                        set!(d, b.ins().fabs(x))
-                    }
-                    Op::Call1(F1::Sqrt, d, a) => {
-                        let x = u!(a);
-                        set!(d, b.ins().sqrt(x))
-                    }
                     Op::Lt(d, a, c)
                     | Op::Le(d, a, c)
                     | Op::Gt(d, a, c)
@@ -864,41 +885,12 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
         }
         let mut open = true;
         let mut site = 0usize;
-        let sig1 = {
-            let mut s = Signature::new(call_conv);
-            s.params.push(AbiParam::new(types::F64));
-            s.returns.push(AbiParam::new(types::F64));
-            b.import_signature(s)
-        };
-        let sig2 = {
-            let mut s = Signature::new(call_conv);
-            s.params.push(AbiParam::new(types::F64));
-            s.params.push(AbiParam::new(types::F64));
-            s.returns.push(AbiParam::new(types::F64));
-            b.import_signature(s)
-        };
-        let sig1f = {
-            let mut s = Signature::new(call_conv);
-            s.params.push(AbiParam::new(types::I64));
-            s.params.push(AbiParam::new(types::F64));
-            s.returns.push(AbiParam::new(types::F64));
-            b.import_signature(s)
-        };
-        let sig2f = {
-            let mut s = Signature::new(call_conv);
-            s.params.push(AbiParam::new(types::I64));
-            s.params.push(AbiParam::new(types::F64));
-            s.params.push(AbiParam::new(types::F64));
-            s.returns.push(AbiParam::new(types::F64));
-            b.import_signature(s)
-        };
-        let sigw = {
-            let mut s = Signature::new(call_conv);
-            s.params.push(AbiParam::new(types::I64));
-            s.params.push(AbiParam::new(types::I64));
-            s.params.push(AbiParam::new(types::I64));
-            b.import_signature(s)
-        };
+        let (f, i) = (types::F64, types::I64);
+        let sig1 = import_sig(&mut b, call_conv, &[f], Some(f));
+        let sig2 = import_sig(&mut b, call_conv, &[f, f], Some(f));
+        let sig1f = import_sig(&mut b, call_conv, &[i, f], Some(f));
+        let sig2f = import_sig(&mut b, call_conv, &[i, f, f], Some(f));
+        let sigw = import_sig(&mut b, call_conv, &[i, i, i], None);
         let b2f = |b: &mut FunctionBuilder, c: Value| b.ins().select(c, one, zero);
         for (pc, op) in k.ops.iter().enumerate() {
             if let Some(&blk) = targets.get(&pc) {
@@ -931,28 +923,10 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
                     b.ins().iadd(base, node8.unwrap())
                 }};
             }
+            if emit_arith(&mut b, &vars, op) {
+                continue;
+            }
             match op {
-                Op::Mov(d, a) => set!(d, u!(a)),
-                Op::Add(d, a, c) => {
-                    let (x, y) = (u!(a), u!(c));
-                    set!(d, b.ins().fadd(x, y))
-                }
-                Op::Sub(d, a, c) => {
-                    let (x, y) = (u!(a), u!(c));
-                    set!(d, b.ins().fsub(x, y))
-                }
-                Op::Mul(d, a, c) => {
-                    let (x, y) = (u!(a), u!(c));
-                    set!(d, b.ins().fmul(x, y))
-                }
-                Op::Div(d, a, c) => {
-                    let (x, y) = (u!(a), u!(c));
-                    set!(d, b.ins().fdiv(x, y))
-                }
-                Op::Neg(d, a) => {
-                    let x = u!(a);
-                    set!(d, b.ins().fneg(x))
-                }
                 Op::Lt(d, a, c)
                 | Op::Le(d, a, c)
                 | Op::Gt(d, a, c)
@@ -991,14 +965,6 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
                     let (cx, x, y) = (u!(c), u!(a), u!(e));
                     let t = b.ins().fcmp(FloatCC::NotEqual, cx, zero);
                     set!(d, b.ins().select(t, x, y))
-                }
-                Op::Call1(F1::Fabs, d, a) => {
-                    let x = u!(a);
-                    set!(d, b.ins().fabs(x))
-                }
-                Op::Call1(F1::Sqrt, d, a) => {
-                    let x = u!(a);
-                    set!(d, b.ins().sqrt(x))
                 }
                 Op::Call1(_, _, _) | Op::Call2(..) => {
                     let (d, xa, xb) = match op {

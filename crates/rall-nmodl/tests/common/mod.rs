@@ -62,3 +62,98 @@ pub fn load_mod_dir(cat: &mut rall_nmodl::Catalogue, dir: &std::path::Path) {
         cat.load_file(&f).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+use rall_nmodl::runtime::IonArrays;
+use rall_nmodl::{Ctx, Globals, Mechanism, NoEvents};
+
+/// Run `mech`'s kernels on instances at `nodes` (node count = instance count): INITIAL, then 400
+/// steps of `current` + `state` on a voltage sweep; returns the bits of every column, `rhs`,
+/// `d`, GLOBAL and ion array after every step. The tier comparisons (`scalar_path.rs`,
+/// `jit_path.rs`) call it once per tier.
+pub fn kernel_trace(mech: &Mechanism, nodes: &[usize]) -> Vec<u64> {
+    let n = nodes.len();
+    let meta = mech.meta();
+    let mut ions: Vec<IonArrays> = meta
+        .ions
+        .iter()
+        .map(|u| {
+            let mut a = IonArrays::new(&u.ion, u.valence, n);
+            for k in 0..n {
+                a.style[k] = u.style_bits(0);
+            }
+            a
+        })
+        .collect();
+    let slots: Vec<usize> = (0..ions.len()).collect();
+    let mut mi = mech.instantiate(nodes, &slots);
+    let mut v: Vec<f64> = (0..n).map(|k| -65.0 + 3.0 * k as f64).collect();
+    let (mut rhs, mut d) = (vec![0.0; n], vec![0.0; n]);
+    let area = vec![500.0; n];
+    let diam = vec![10.0; n];
+    let mut g = Globals {
+        t: 0.0,
+        dt: 0.025,
+        celsius: 34.0,
+    };
+    for a in ions.iter_mut() {
+        for k in 0..n {
+            a.init_node(k, g.celsius);
+        }
+    }
+    let mut out = vec![];
+    {
+        let mut ctx = Ctx {
+            v: &v,
+            rhs: &mut rhs,
+            d: &mut d,
+            area: &area,
+            diam: &diam,
+            ions: &mut ions,
+            globals: g,
+        };
+        mi.init(&mut ctx, &mut NoEvents).unwrap();
+    }
+    for step in 0..400 {
+        for (k, x) in v.iter_mut().enumerate() {
+            *x = -90.0 + 130.0 * ((step * 7 + k * 13) % 400) as f64 / 400.0;
+        }
+        g.t += g.dt / 2.0;
+        for a in ions.iter_mut() {
+            for k in 0..n {
+                a.cur_node(k, g.celsius);
+            }
+        }
+        rhs.fill(0.0);
+        d.fill(0.0);
+        let mut ctx = Ctx {
+            v: &v,
+            rhs: &mut rhs,
+            d: &mut d,
+            area: &area,
+            diam: &diam,
+            ions: &mut ions,
+            globals: g,
+        };
+        mi.current(&mut ctx).unwrap();
+        ctx.globals.t += g.dt / 2.0;
+        g.t = ctx.globals.t;
+        mi.state(&mut ctx).unwrap();
+        for c in 0..meta.range.len() {
+            out.extend(
+                mi.column(rall_nmodl::runtime::VarId(c))
+                    .iter()
+                    .map(|x| x.to_bits()),
+            );
+        }
+        out.extend(rhs.iter().chain(&d).map(|x| x.to_bits()));
+        for gl in &meta.globals {
+            out.push(mi.global(&gl.name).unwrap().to_bits());
+        }
+        for a in &ions {
+            for arr in [&a.e, &a.ci, &a.co, &a.i, &a.di_dv] {
+                out.extend(arr.iter().map(|x| x.to_bits()));
+            }
+        }
+    }
+    out
+}
