@@ -442,6 +442,66 @@ fn emit_arith(b: &mut FunctionBuilder, vars: &[Variable], op: &Op) -> bool {
     true
 }
 
+/// Emit `op` if it is a comparison, a logical op or a select (`false` otherwise). The
+/// condition values differ between the scalar loop (`i8` from `fcmp`) and the f64x2 loop (lane
+/// masks): `b2f` turns a condition into 1.0/0.0, `sel` selects by a condition; `zero` is 0.0 of
+/// the value type.
+fn emit_logic(
+    b: &mut FunctionBuilder,
+    vars: &[Variable],
+    op: &Op,
+    zero: Value,
+    b2f: &dyn Fn(&mut FunctionBuilder, Value) -> Value,
+    sel: &dyn Fn(&mut FunctionBuilder, Value, Value, Value) -> Value,
+) -> bool {
+    let u = |b: &mut FunctionBuilder, r: &Reg| b.use_var(vars[*r as usize]);
+    let (d, x) = match op {
+        Op::Lt(d, a, c)
+        | Op::Le(d, a, c)
+        | Op::Gt(d, a, c)
+        | Op::Ge(d, a, c)
+        | Op::Eq(d, a, c)
+        | Op::Ne(d, a, c) => {
+            let cc = match op {
+                Op::Lt(..) => FloatCC::LessThan,
+                Op::Le(..) => FloatCC::LessThanOrEqual,
+                Op::Gt(..) => FloatCC::GreaterThan,
+                Op::Ge(..) => FloatCC::GreaterThanOrEqual,
+                Op::Eq(..) => FloatCC::Equal,
+                // Rust's `!=`: unordered or not equal
+                _ => FloatCC::NotEqual,
+            };
+            let (x, y) = (u(b, a), u(b, c));
+            let t = b.ins().fcmp(cc, x, y);
+            (d, b2f(b, t))
+        }
+        Op::And(d, a, c) | Op::Or(d, a, c) => {
+            let (x, y) = (u(b, a), u(b, c));
+            let tx = b.ins().fcmp(FloatCC::NotEqual, x, zero);
+            let ty = b.ins().fcmp(FloatCC::NotEqual, y, zero);
+            let t = if matches!(op, Op::And(..)) {
+                b.ins().band(tx, ty)
+            } else {
+                b.ins().bor(tx, ty)
+            };
+            (d, b2f(b, t))
+        }
+        Op::Not(d, a) => {
+            let x = u(b, a);
+            let t = b.ins().fcmp(FloatCC::Equal, x, zero);
+            (d, b2f(b, t))
+        }
+        Op::Sel(d, c, a, e) => {
+            let (cx, x, y) = (u(b, c), u(b, a), u(b, e));
+            let t = b.ins().fcmp(FloatCC::NotEqual, cx, zero);
+            (d, sel(b, t, x, y))
+        }
+        _ => return false,
+    };
+    b.def_var(vars[*d as usize], x);
+    true
+}
+
 /// Can the kernel run two instances at a time in f64x2 registers? Only straight-line kernels
 /// whose instances are independent apart from the node accumulations (which stay in order):
 /// no branches, no libm calls (their memories are sequential), no GLOBAL stores, no
@@ -737,53 +797,25 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
                         b.ins().insertlane(v, x1, 1)
                     }};
                 }
-                if emit_arith(&mut b, &vvars, op) {
+                if emit_arith(&mut b, &vvars, op)
+                    || emit_logic(
+                        &mut b,
+                        &vvars,
+                        op,
+                        vzero,
+                        &|b, m| {
+                            let m = mask_to_f(b, m);
+                            b.ins().band(m, vone)
+                        },
+                        &|b, m, x, y| {
+                            let m = mask_to_f(b, m);
+                            b.ins().bitselect(m, x, y)
+                        },
+                    )
+                {
                     continue;
                 }
                 match op {
-                    Op::Lt(d, a, c)
-                    | Op::Le(d, a, c)
-                    | Op::Gt(d, a, c)
-                    | Op::Ge(d, a, c)
-                    | Op::Eq(d, a, c)
-                    | Op::Ne(d, a, c) => {
-                        let cc = match op {
-                            Op::Lt(..) => FloatCC::LessThan,
-                            Op::Le(..) => FloatCC::LessThanOrEqual,
-                            Op::Gt(..) => FloatCC::GreaterThan,
-                            Op::Ge(..) => FloatCC::GreaterThanOrEqual,
-                            Op::Eq(..) => FloatCC::Equal,
-                            _ => FloatCC::NotEqual,
-                        };
-                        let (x, y) = (u!(a), u!(c));
-                        let m = b.ins().fcmp(cc, x, y);
-                        let m = mask_to_f(&mut b, m);
-                        set!(d, b.ins().band(m, vone))
-                    }
-                    Op::And(d, a, c) | Op::Or(d, a, c) => {
-                        let (x, y) = (u!(a), u!(c));
-                        let mx = b.ins().fcmp(FloatCC::NotEqual, x, vzero);
-                        let my = b.ins().fcmp(FloatCC::NotEqual, y, vzero);
-                        let m = if matches!(op, Op::And(..)) {
-                            b.ins().band(mx, my)
-                        } else {
-                            b.ins().bor(mx, my)
-                        };
-                        let m = mask_to_f(&mut b, m);
-                        set!(d, b.ins().band(m, vone))
-                    }
-                    Op::Not(d, a) => {
-                        let x = u!(a);
-                        let m = b.ins().fcmp(FloatCC::Equal, x, vzero);
-                        let m = mask_to_f(&mut b, m);
-                        set!(d, b.ins().band(m, vone))
-                    }
-                    Op::Sel(d, c, a, e) => {
-                        let (cx, x, y) = (u!(c), u!(a), u!(e));
-                        let m = b.ins().fcmp(FloatCC::NotEqual, cx, vzero);
-                        let m = mask_to_f(&mut b, m);
-                        set!(d, b.ins().bitselect(m, x, y))
-                    }
                     Op::LdCol(d, c) => {
                         let p = b.ins().iadd(col_ptr[c], i8);
                         set!(d, b.ins().load(vt, vflags, p, 0))
@@ -923,49 +955,14 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
                     b.ins().iadd(base, node8.unwrap())
                 }};
             }
-            if emit_arith(&mut b, &vars, op) {
+            if emit_arith(&mut b, &vars, op)
+                || emit_logic(&mut b, &vars, op, zero, &b2f, &|b, t, x, y| {
+                    b.ins().select(t, x, y)
+                })
+            {
                 continue;
             }
             match op {
-                Op::Lt(d, a, c)
-                | Op::Le(d, a, c)
-                | Op::Gt(d, a, c)
-                | Op::Ge(d, a, c)
-                | Op::Eq(d, a, c)
-                | Op::Ne(d, a, c) => {
-                    let cc = match op {
-                        Op::Lt(..) => FloatCC::LessThan,
-                        Op::Le(..) => FloatCC::LessThanOrEqual,
-                        Op::Gt(..) => FloatCC::GreaterThan,
-                        Op::Ge(..) => FloatCC::GreaterThanOrEqual,
-                        Op::Eq(..) => FloatCC::Equal,
-                        _ => FloatCC::NotEqual,
-                    };
-                    let (x, y) = (u!(a), u!(c));
-                    let t = b.ins().fcmp(cc, x, y);
-                    set!(d, b2f(&mut b, t))
-                }
-                Op::And(d, a, c) | Op::Or(d, a, c) => {
-                    let (x, y) = (u!(a), u!(c));
-                    let tx = b.ins().fcmp(FloatCC::NotEqual, x, zero);
-                    let ty = b.ins().fcmp(FloatCC::NotEqual, y, zero);
-                    let t = if matches!(op, Op::And(..)) {
-                        b.ins().band(tx, ty)
-                    } else {
-                        b.ins().bor(tx, ty)
-                    };
-                    set!(d, b2f(&mut b, t))
-                }
-                Op::Not(d, a) => {
-                    let x = u!(a);
-                    let t = b.ins().fcmp(FloatCC::Equal, x, zero);
-                    set!(d, b2f(&mut b, t))
-                }
-                Op::Sel(d, c, a, e) => {
-                    let (cx, x, y) = (u!(c), u!(a), u!(e));
-                    let t = b.ins().fcmp(FloatCC::NotEqual, cx, zero);
-                    set!(d, b.ins().select(t, x, y))
-                }
                 Op::Call1(_, _, _) | Op::Call2(..) => {
                     let (d, xa, xb) = match op {
                         Op::Call1(_, d, a) => (*d, u!(a), None),

@@ -89,3 +89,45 @@ fn jit_equals_vm_bitwise() {
         );
     }
 }
+
+/// Comparisons, logical ops and selects in both compiled loops (f64x2 pairs and the scalar
+/// tail), against the VM: a straight-line current (vectorised) and one with a branch (scalar).
+#[test]
+fn logic_ops_equal_vm_in_both_loops() {
+    let mut cat = Catalogue::empty();
+    let straight = cat
+        .load_source(
+            "logic.mod",
+            "NEURON { SUFFIX logic NONSPECIFIC_CURRENT i RANGE g, x }
+             PARAMETER { g = 0.001 }
+             ASSIGNED { v (mV) i (mA/cm2) x }
+             BREAKPOINT {
+               x = (v > -50) + (v <= -60)*2 + ((v < 0) && (v > -70))*4 + ((v < -80) || (v > 10))*8
+                   + (!(v < -30))*16 + (v == -65)*32 + (v != -62)*64 + (v >= -20)*128
+               i = g*(v - 10)*(1 + x)
+             }",
+        )
+        .unwrap();
+    let branchy = cat
+        .load_source(
+            "branchy.mod",
+            "NEURON { SUFFIX branchy NONSPECIFIC_CURRENT i RANGE g }
+             PARAMETER { g = 0.001 }
+             ASSIGNED { v (mV) i (mA/cm2) }
+             BREAKPOINT { if (v > -40 && v < 20) { i = g*(v + 10) } else { i = g*(v - 70) } }",
+        )
+        .unwrap();
+    for mech in [&straight, &branchy] {
+        for n in [1, 2, 7, 40] {
+            let a = trace(mech, n, true);
+            let b = trace(mech, n, false);
+            assert!(
+                a == b,
+                "{} with {n} instances: JIT and VM differ",
+                mech.name()
+            );
+        }
+        assert_eq!(mech.jit_status()[0], Some(true), "{}", mech.name());
+    }
+    assert!(straight.jit_vectorized()[0]);
+}
