@@ -308,7 +308,8 @@ impl SolveSchedule {
     /// Schedule of the trees whose root nodes are `roots` and whose non-root nodes are the
     /// `spans` (as from [`root_spans`]; every parent of a span node must be one of these roots
     /// or span nodes). `a`, `b` are copied in visiting order: the tree must not change later.
-    /// `None` if a node index does not fit in 32 bits.
+    /// `None` if that does not hold (`parent[i] < i` for span nodes, indices within the tree)
+    /// or a node index does not fit in 32 bits.
     pub fn new(
         parent: &[usize],
         a: &[f64],
@@ -317,7 +318,14 @@ impl SolveSchedule {
         spans: &[(usize, usize)],
     ) -> Option<SolveSchedule> {
         let n = parent.len();
-        if u32::try_from(n).is_err() {
+        if u32::try_from(n).is_err()
+            || a.len() < n
+            || b.len() < n
+            || roots.iter().any(|&r| r >= n)
+            || spans
+                .iter()
+                .any(|&(s, e)| s > e || e > n || (s..e).any(|i| parent[i] >= i))
+        {
             return None;
         }
         let u = |x: usize| x as u32;
