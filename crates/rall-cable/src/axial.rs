@@ -31,10 +31,17 @@ pub struct AxialPlan {
 
 impl AxialPlan {
     /// Plan of the non-root nodes in `spans` (every parent of a span node is a root or a node of
-    /// the same span, and `parent[i] < i`). `None` if node indices do not fit in i32.
+    /// the same span, and `parent[i] < i`). `None` if that does not hold or node indices do
+    /// not fit in i32.
     pub fn new(parent: &[usize], spans: &[(usize, usize)]) -> Option<AxialPlan> {
         let n = parent.len();
         i32::try_from(n).ok()?;
+        if spans
+            .iter()
+            .any(|&(s, e)| s > e || e > n || (s..e).any(|i| parent[i] >= i))
+        {
+            return None;
+        }
         let mut plan = AxialPlan {
             spans: spans.to_vec(),
             par32: parent

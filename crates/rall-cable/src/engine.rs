@@ -456,7 +456,9 @@ impl GroupBuilder {
                             perm[o + i] = next + LANES * i + k;
                         }
                     }
-                    blocks.push(LaneBlock::new(next, parent.clone()));
+                    blocks.push(LaneBlock::new(next, parent.clone()).ok_or_else(|| {
+                        CableError::Model("cell nodes not in NEURON's order".to_string())
+                    })?);
                     next += LANES * nn;
                 }
                 solo.extend_from_slice(&members[full..]);
@@ -703,7 +705,7 @@ impl GroupBuilder {
             }
         }
         let (roots, spans) = root_spans(&g.tree.parent);
-        let in_block = |i: usize| blocks.iter().any(|b| i >= b.off && i < b.off + LANES * b.n);
+        let in_block = |i: usize| blocks.iter().any(|b| i >= b.off && i < b.off + b.len());
         g.solo_roots = roots.into_iter().filter(|&r| !in_block(r)).collect();
         g.solo_spans = spans
             .iter()
@@ -922,8 +924,9 @@ impl EventSink for Sink<'_> {
     }
 }
 
-/// The fused axial/capacitance pass of one lane block: [`axial_runs`] on [`LANES`] cells at once
-/// (the same per-node operations and order as the scalar pass).
+/// The fused axial/capacitance pass of one lane block: the chain pass of
+/// [`AxialPlan::apply_scalar`] on [`LANES`] cells at once (the same per-node operations and
+/// order as NEURON's loop).
 fn axial_lanes(
     blk: &LaneBlock,
     v: &[f64],
@@ -933,18 +936,28 @@ fn axial_lanes(
     rhs: &mut [f64],
     d: &mut [f64],
 ) {
+    let end = blk.off + blk.len();
+    assert!(
+        [v.len(), a.len(), b.len(), cap.len(), rhs.len(), d.len()]
+            .iter()
+            .all(|&l| l >= end),
+        "lane block beyond the node arrays"
+    );
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: the CPU supports AVX (checked just above).
+        // SAFETY: the CPU supports AVX (checked just above); arrays checked above.
         unsafe { axial_lanes_avx(blk, v, a, b, cap, rhs, d) };
         return;
     }
-    axial_lanes_body(blk, v, a, b, cap, rhs, d);
+    // SAFETY: arrays checked above.
+    unsafe { axial_lanes_body(blk, v, a, b, cap, rhs, d) };
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-fn axial_lanes_avx(
+/// # Safety
+/// As [`axial_lanes_body`].
+unsafe fn axial_lanes_avx(
     blk: &LaneBlock,
     v: &[f64],
     a: &[f64],
@@ -954,11 +967,15 @@ fn axial_lanes_avx(
     d: &mut [f64],
 ) {
     // the same code with 256-bit registers; AVX only, no FMA
-    axial_lanes_body(blk, v, a, b, cap, rhs, d);
+    // SAFETY: forwarded from the caller.
+    unsafe { axial_lanes_body(blk, v, a, b, cap, rhs, d) };
 }
 
+/// # Safety
+/// Every array has at least `blk.off + blk.len()` elements (runs and parents are local nodes
+/// `< blk.n`: checked by [`LaneBlock::new`]).
 #[inline(always)]
-fn axial_lanes_body(
+unsafe fn axial_lanes_body(
     blk: &LaneBlock,
     v: &[f64],
     a: &[f64],
@@ -968,44 +985,42 @@ fn axial_lanes_body(
     d: &mut [f64],
 ) {
     const W: usize = LANES;
-    #[inline(always)]
-    fn ld(x: &[f64], i: usize) -> [f64; W] {
-        let mut r = [0.0; W];
-        r.copy_from_slice(&x[i..i + W]);
-        r
-    }
-    #[inline(always)]
-    fn st(x: &mut [f64], i: usize, y: &[f64; W]) {
-        x[i..i + W].copy_from_slice(y);
-    }
+    type V = [f64; W];
+    let (vp, ap, bp, cp) = (v.as_ptr(), a.as_ptr(), b.as_ptr(), cap.as_ptr());
+    let (rp, dp) = (rhs.as_mut_ptr(), d.as_mut_ptr());
+    // SAFETY (all accesses): off + W*i + W <= off + len for every local node i < n.
+    let ld = |p: *const f64, i: usize| unsafe { p.add(i).cast::<V>().read_unaligned() };
+    let st = |p: *mut f64, i: usize, x: V| unsafe { p.add(i).cast::<V>().write_unaligned(x) };
     let at = |i: usize| blk.off + W * i;
-    for &(s, e) in &blk.runs {
-        let (ns, np) = (at(s), at(blk.parent[s]));
-        let (mut vi, vp, a0, b0) = (ld(v, ns), ld(v, np), ld(a, ns), ld(b, ns));
-        let (mut r, mut dd, c0) = (ld(rhs, ns), ld(d, ns), ld(cap, ns));
-        let (mut rp, mut dp) = (ld(rhs, np), ld(d, np));
+    let parent = blk.parent();
+    for &(s, e) in blk.runs() {
+        // SAFETY: s is a local non-root node, its parent < s.
+        let (ns, np) = (at(s), at(unsafe { *parent.get_unchecked(s) }));
+        let (mut vi, vpar, a0, b0) = (ld(vp, ns), ld(vp, np), ld(ap, ns), ld(bp, ns));
+        let (mut r, mut dd, c0) = (ld(rp, ns), ld(dp, ns), ld(cp, ns));
+        let (mut rpar, mut dpar) = (ld(rp, np), ld(dp, np));
         for k in 0..W {
-            let dv = vp[k] - vi[k];
+            let dv = vpar[k] - vi[k];
             r[k] -= b0[k] * dv;
-            rp[k] += a0[k] * dv;
+            rpar[k] += a0[k] * dv;
             dd[k] += c0[k];
             dd[k] -= b0[k];
-            dp[k] -= a0[k];
+            dpar[k] -= a0[k];
         }
-        st(rhs, np, &rp);
-        st(d, np, &dp);
+        st(rp, np, rpar);
+        st(dp, np, dpar);
         for i in s + 1..e {
             let ni = at(i);
-            let (vj, ai, bi, ci) = (ld(v, ni), ld(a, ni), ld(b, ni), ld(cap, ni));
-            let (ri, di) = (ld(rhs, ni), ld(d, ni));
+            let (vj, ai, bi, ci) = (ld(vp, ni), ld(ap, ni), ld(bp, ni), ld(cp, ni));
+            let (ri, di) = (ld(rp, ni), ld(dp, ni));
             let mut dv = [0.0; W];
             for k in 0..W {
                 dv[k] = vi[k] - vj[k];
                 r[k] += ai[k] * dv[k];
                 dd[k] -= ai[k];
             }
-            st(rhs, ni - W, &r);
-            st(d, ni - W, &dd);
+            st(rp, ni - W, r);
+            st(dp, ni - W, dd);
             for k in 0..W {
                 r[k] = ri[k] - bi[k] * dv[k];
                 dd[k] = di[k] + ci[k];
@@ -1013,8 +1028,8 @@ fn axial_lanes_body(
             }
             vi = vj;
         }
-        st(rhs, at(e - 1), &r);
-        st(d, at(e - 1), &dd);
+        st(rp, at(e - 1), r);
+        st(dp, at(e - 1), dd);
     }
 }
 

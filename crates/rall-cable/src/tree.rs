@@ -308,7 +308,8 @@ impl SolveSchedule {
     /// Schedule of the trees whose root nodes are `roots` and whose non-root nodes are the
     /// `spans` (as from [`root_spans`]; every parent of a span node must be one of these roots
     /// or span nodes). `a`, `b` are copied in visiting order: the tree must not change later.
-    /// `None` if a node index does not fit in 32 bits.
+    /// `None` if that does not hold (`parent[i] < i` for span nodes, indices within the tree)
+    /// or a node index does not fit in 32 bits.
     pub fn new(
         parent: &[usize],
         a: &[f64],
@@ -317,7 +318,14 @@ impl SolveSchedule {
         spans: &[(usize, usize)],
     ) -> Option<SolveSchedule> {
         let n = parent.len();
-        if u32::try_from(n).is_err() {
+        if u32::try_from(n).is_err()
+            || a.len() < n
+            || b.len() < n
+            || roots.iter().any(|&r| r >= n)
+            || spans
+                .iter()
+                .any(|&(s, e)| s > e || e > n || (s..e).any(|i| parent[i] >= i))
+        {
             return None;
         }
         let u = |x: usize| x as u32;
@@ -527,34 +535,30 @@ pub struct LaneBlock {
     /// Nodes per cell.
     pub n: usize,
     /// Root nodes per cell (local indices `0..nroots`).
-    pub nroots: usize,
-    /// Local parent of each local node (`NO_PARENT` for roots).
-    pub parent: Vec<usize>,
+    nroots: usize,
+    /// Local parent of each local node (`NO_PARENT` for roots; `parent[i] < i` otherwise).
+    parent: Vec<usize>,
     /// Non-root local nodes in triang visiting order (levels of [`SolveSchedule`]).
-    pub tri_order: Vec<usize>,
+    tri_order: Vec<usize>,
     /// Non-root local nodes in bksub visiting order (by depth).
-    pub bk_order: Vec<usize>,
+    bk_order: Vec<usize>,
     /// Chains `[s, e)` of local non-root nodes with `parent[i] == i - 1` inside (axial pass).
-    pub runs: Vec<(usize, usize)>,
+    runs: Vec<(usize, usize)>,
 }
 
 impl LaneBlock {
-    /// The block of the cells of topology `parent` (roots first, `parent[i] < i`) at `off`.
-    pub fn new(off: usize, parent: Vec<usize>) -> LaneBlock {
+    /// The block of the cells of topology `parent` at `off`; `None` unless the roots come first
+    /// and every other node's parent precedes it (NEURON's order).
+    pub fn new(off: usize, parent: Vec<usize>) -> Option<LaneBlock> {
         let nroots = parent.iter().take_while(|&&p| p == NO_PARENT).count();
+        if parent.iter().enumerate().skip(nroots).any(|(i, &p)| p >= i) {
+            return None;
+        }
         let (roots, spans) = root_spans(&parent);
         let zero = vec![0.0; parent.len()];
-        let (tri_order, bk_order) = match SolveSchedule::new(&parent, &zero, &zero, &roots, &spans)
-        {
-            Some(s) => (
-                s.tri.iter().map(|o| o[0] as usize).collect(),
-                s.bk.iter().map(|o| o[0] as usize).collect(),
-            ),
-            None => (
-                (nroots..parent.len()).rev().collect(),
-                (nroots..parent.len()).collect(),
-            ),
-        };
+        let s = SolveSchedule::new(&parent, &zero, &zero, &roots, &spans)?;
+        let tri_order = s.tri.iter().map(|o| o[0] as usize).collect();
+        let bk_order = s.bk.iter().map(|o| o[0] as usize).collect();
         let mut runs: Vec<(usize, usize)> = Vec::new();
         for i in nroots..parent.len() {
             match runs.last_mut() {
@@ -562,7 +566,7 @@ impl LaneBlock {
                 _ => runs.push((i, i + 1)),
             }
         }
-        LaneBlock {
+        Some(LaneBlock {
             off,
             n: parent.len(),
             nroots,
@@ -570,7 +574,27 @@ impl LaneBlock {
             tri_order,
             bk_order,
             runs,
-        }
+        })
+    }
+
+    /// Local parent of each local node.
+    pub fn parent(&self) -> &[usize] {
+        &self.parent
+    }
+
+    /// Chains `[s, e)` of local non-root nodes with `parent[i] == i - 1` inside, increasing.
+    pub fn runs(&self) -> &[(usize, usize)] {
+        &self.runs
+    }
+
+    /// Number of nodes the block spans from `off` (all lanes).
+    pub fn len(&self) -> usize {
+        LANES * self.n
+    }
+
+    /// Whether the block has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
     }
 }
 
@@ -578,67 +602,86 @@ impl LaneBlock {
 /// nodes visited in the order of a [`SolveSchedule`] (so consecutive nodes are independent and
 /// their divisions overlap); bitwise the serial solve of each cell.
 pub fn hines_solve_lanes(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+    let end = blk.off + blk.len();
+    assert!(
+        a.len() >= end && b.len() >= end && d.len() >= end && rhs.len() >= end,
+        "lane block beyond the node arrays"
+    );
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: the CPU supports AVX (checked just above).
+        // SAFETY: the CPU supports AVX (checked just above); arrays checked above.
         unsafe { hines_solve_lanes_avx(blk, a, b, d, rhs) };
         return;
     }
-    lanes_body(blk, a, b, d, rhs);
+    // SAFETY: arrays checked above.
+    unsafe { lanes_body(blk, a, b, d, rhs) };
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-fn hines_solve_lanes_avx(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+/// # Safety
+/// As [`lanes_body`].
+unsafe fn hines_solve_lanes_avx(
+    blk: &LaneBlock,
+    a: &[f64],
+    b: &[f64],
+    d: &mut [f64],
+    rhs: &mut [f64],
+) {
     // the same code with 256-bit registers (one vdivpd per node for the 4 lanes); no FMA
-    lanes_body(blk, a, b, d, rhs);
+    // SAFETY: forwarded from the caller.
+    unsafe { lanes_body(blk, a, b, d, rhs) };
 }
 
+/// # Safety
+/// `a`, `b`, `d`, `rhs` have at least `blk.off + blk.len()` elements. (Every local node and
+/// parent index of a block is `< blk.n`: checked by [`LaneBlock::new`], fields private.)
 #[inline(always)]
-fn lanes_body(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+unsafe fn lanes_body(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
     const W: usize = LANES;
-    #[inline(always)]
-    fn ld(x: &[f64]) -> [f64; W] {
-        let mut r = [0.0; W];
-        r.copy_from_slice(&x[..W]);
-        r
-    }
+    type V = [f64; W];
+    let (ap, bp, dp, rp) = (a.as_ptr(), b.as_ptr(), d.as_mut_ptr(), rhs.as_mut_ptr());
+    // SAFETY (all accesses): off + W*i + W <= off + len for every local node i < n.
+    let ld = |p: *const f64, i: usize| unsafe { p.add(i).cast::<V>().read_unaligned() };
+    let st = |p: *mut f64, i: usize, x: V| unsafe { p.add(i).cast::<V>().write_unaligned(x) };
     let off = blk.off;
     for &i in &blk.tri_order {
-        let p = blk.parent[i];
+        // SAFETY: i < n and parent[i] < i (LaneBlock::new).
+        let p = unsafe { *blk.parent.get_unchecked(i) };
         let (ni, np) = (off + W * i, off + W * p);
-        let (ai, bi, dn, rn) = (ld(&a[ni..]), ld(&b[ni..]), ld(&d[ni..]), ld(&rhs[ni..]));
-        let (mut dp, mut rp) = (ld(&d[np..]), ld(&rhs[np..]));
+        let (ai, bi, dn, rn) = (ld(ap, ni), ld(bp, ni), ld(dp, ni), ld(rp, ni));
+        let (mut dpar, mut rpar) = (ld(dp, np), ld(rp, np));
         let mut f = [0.0; W];
         for k in 0..W {
             f[k] = ai[k] / dn[k];
         }
         for k in 0..W {
-            dp[k] -= f[k] * bi[k];
-            rp[k] -= f[k] * rn[k];
+            dpar[k] -= f[k] * bi[k];
+            rpar[k] -= f[k] * rn[k];
         }
-        d[np..np + W].copy_from_slice(&dp);
-        rhs[np..np + W].copy_from_slice(&rp);
+        st(dp, np, dpar);
+        st(rp, np, rpar);
     }
     for i in 0..blk.nroots {
         let ni = off + W * i;
-        let (mut r, dn) = (ld(&rhs[ni..]), ld(&d[ni..]));
+        let (mut r, dn) = (ld(rp, ni), ld(dp, ni));
         for k in 0..W {
             r[k] /= dn[k];
         }
-        rhs[ni..ni + W].copy_from_slice(&r);
+        st(rp, ni, r);
     }
     for &i in &blk.bk_order {
-        let p = blk.parent[i];
+        // SAFETY: as above.
+        let p = unsafe { *blk.parent.get_unchecked(i) };
         let (ni, np) = (off + W * i, off + W * p);
-        let (rp, bi, dn, mut rn) = (ld(&rhs[np..]), ld(&b[ni..]), ld(&d[ni..]), ld(&rhs[ni..]));
+        let (rpar, bi, dn, mut rn) = (ld(rp, np), ld(bp, ni), ld(dp, ni), ld(rp, ni));
         for k in 0..W {
-            rn[k] -= bi[k] * rp[k];
+            rn[k] -= bi[k] * rpar[k];
         }
         for k in 0..W {
             rn[k] /= dn[k];
         }
-        rhs[ni..ni + W].copy_from_slice(&rn);
+        st(rp, ni, rn);
     }
 }
 
