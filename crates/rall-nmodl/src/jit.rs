@@ -66,8 +66,8 @@ pub(crate) fn enabled() -> bool {
 pub(crate) struct Args {
     pub n: u64,
     pub nodes: *const usize,
-    /// Base addresses of the columns the kernel uses (`JitKernel::used_cols`), in that order.
-    pub cols: *const *mut f64,
+    /// The instances' columns: column `c`, instance `i` at `cols[c*n + i]`.
+    pub cols: *mut f64,
     pub globals: *mut f64,
     pub v: *const f64,
     pub rhs: *mut f64,
@@ -131,8 +131,6 @@ pub(crate) struct JitKernel {
     pub file_len: u32,
     /// Largest column index used (+1).
     pub ncols: u32,
-    /// The columns the kernel uses, in the order of [`Args::cols`].
-    pub used_cols: Arc<[u32]>,
     /// Bit `s` set: the kernel touches ion slot `s` (slots < 32, else not compiled).
     pub ion_mask: u32,
     /// The kernel reads node-indexed arrays (needs `nodes`).
@@ -593,7 +591,6 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
     let vector;
     let mut ion_slots_used: Vec<u32> = Vec::new();
     let mut ncols = 0usize;
-    let used_cols: Vec<u32>;
 
     let tcfg = module.target_config();
     let mut fbc = FunctionBuilderContext::new();
@@ -647,11 +644,13 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
         uses_nodes = !node_arr.is_empty() || !ion_slots_used.is_empty();
         let node_arr: BTreeMap<i32, Value> =
             node_arr.keys().map(|&o| (o, ld_ptr(&mut b, o))).collect();
-        used_cols = col_ptr.keys().copied().collect::<Vec<u32>>();
         let col_ptr: BTreeMap<u32, Value> = col_ptr
             .keys()
-            .enumerate()
-            .map(|(j, &c)| (c, b.ins().load(types::I64, fl, cols, 8 * j as i32)))
+            .map(|&c| {
+                // cols + 8*c*n
+                let off = b.ins().imul_imm_u(n, 8 * i64::from(c));
+                (c, b.ins().iadd(cols, off))
+            })
             .collect();
         let ions = if ion_ptr.is_empty() {
             None
@@ -1162,7 +1161,6 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
         func,
         file_len: u32::try_from(file_len).ok()?,
         ncols: ncols as u32,
-        used_cols: used_cols.into(),
         ion_mask: ion_slots_used.iter().fold(0, |m, &s| m | 1 << s),
         uses_nodes,
         vector,

@@ -603,7 +603,7 @@ impl Mechanism {
             crate::jit::request(self);
         }
         let n = nodes.len();
-        let columns = meta.range.iter().map(|r| vec![r.default; n]).collect();
+        let columns = Columns::new(meta.range.iter().map(|r| r.default), n);
         let globals = meta.globals.iter().map(|g| g.default).collect();
         let scratch = match &self.0.backend {
             Backend::Vm(c) => c.new_scratch(),
@@ -638,6 +638,75 @@ impl Mechanism {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VarId(pub usize);
 
+/// The range variables of all instances of a type: column `c` (one value per instance) is
+/// `data[c*n .. (c+1)*n]`, all in one allocation (a kernel reaches every column from one base
+/// address; see `jit.rs`). Indexing by column gives the column's slice.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Columns {
+    data: Vec<f64>,
+    n: usize,
+    count: usize,
+}
+
+impl Columns {
+    fn new(defaults: impl Iterator<Item = f64>, n: usize) -> Columns {
+        let mut data = Vec::new();
+        let mut count = 0;
+        for d in defaults {
+            data.extend(std::iter::repeat_n(d, n));
+            count += 1;
+        }
+        Columns { data, n, count }
+    }
+    /// Number of columns.
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+    /// Values per column (the instance count).
+    pub(crate) fn rows(&self) -> usize {
+        self.n
+    }
+    /// Base address of column 0 (column `c`, instance `i` at `c*rows + i`).
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut f64 {
+        self.data.as_mut_ptr()
+    }
+    /// Column `w` mutably and columns `r1`, `r2` shared (`w` distinct from both).
+    pub(crate) fn split3(
+        &mut self,
+        w: usize,
+        r1: usize,
+        r2: usize,
+    ) -> (&mut [f64], &[f64], &[f64]) {
+        assert!(w != r1 && w != r2 && w < self.count && r1 < self.count && r2 < self.count);
+        let n = self.n;
+        let (lo, hi) = self.data.split_at_mut(w * n);
+        let (wcol, rest) = hi.split_at_mut(n);
+        let get = |c: usize| -> &[f64] {
+            if c < w {
+                &lo[c * n..(c + 1) * n]
+            } else {
+                &rest[(c - w - 1) * n..(c - w) * n]
+            }
+        };
+        (wcol, get(r1), get(r2))
+    }
+}
+
+impl std::ops::Index<usize> for Columns {
+    type Output = [f64];
+    fn index(&self, c: usize) -> &[f64] {
+        assert!(c < self.count, "column {c} of {}", self.count);
+        &self.data[c * self.n..(c + 1) * self.n]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Columns {
+    fn index_mut(&mut self, c: usize) -> &mut [f64] {
+        assert!(c < self.count, "column {c} of {}", self.count);
+        &mut self.data[c * self.n..(c + 1) * self.n]
+    }
+}
+
 /// [`Backend`] by pointer (see [`MechInstances::backend`]).
 enum BackendRef {
     Vm(*const vm::Compiled),
@@ -649,7 +718,7 @@ pub struct MechInstances {
     pub(crate) mech: Mechanism,
     pub(crate) nodes: Vec<usize>,
     pub(crate) ion_slots: Vec<usize>,
-    pub(crate) columns: Vec<Vec<f64>>,
+    pub(crate) columns: Columns,
     pub(crate) globals: Vec<f64>,
     pub(crate) scratch: vm::Scratch,
     #[allow(dead_code)]

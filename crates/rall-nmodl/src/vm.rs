@@ -352,16 +352,14 @@ pub struct Scratch {
     pub(crate) scalar: Vec<Vec<f64>>,
     /// Persistent register files of the compiled `current` (0) and `state` (1) kernels.
     pub(crate) jit_files: [Vec<f64>; 2],
-    /// Column addresses for a compiled kernel call (rebuilt at every call, no allocation).
-    pub(crate) jit_cols: Vec<*mut f64>,
     /// Ion field addresses (`5*slot + field`) for a compiled kernel call.
     pub(crate) jit_ions: Vec<*mut f64>,
-    /// Largest node index + 1 and "every column has an entry per instance", computed on the
-    /// first compiled call (instances' nodes and column lengths never change).
-    pub(crate) jit_shape: Option<(usize, bool)>,
+    /// Largest node index + 1, computed on the first compiled call (instances' nodes never
+    /// change).
+    pub(crate) jit_shape: Option<usize>,
 }
 
-// SAFETY: `jit_cols`/`jit_ions` only carry addresses from one compiled-kernel call to the
+// SAFETY: `jit_ions` only carries addresses from one compiled-kernel call to the
 // next rebuild; they are rewritten before every call and never dereferenced otherwise.
 unsafe impl Send for Scratch {}
 // SAFETY: as above; `&Scratch` gives no access to the addresses' targets.
@@ -426,7 +424,6 @@ impl Compiled {
             newton: Vec::new(),
             scalar: Vec::new(),
             jit_files: [Vec::new(), Vec::new()],
-            jit_cols: Vec::new(),
             jit_ions: Vec::new(),
             jit_shape: None,
         }
@@ -605,13 +602,11 @@ impl Compiled {
             return true;
         }
         // bounds: the compiled code does not check indices, so check everything it may touch
-        let (need, cols_ok) = *m.scratch.jit_shape.get_or_insert_with(|| {
-            (
-                m.nodes.iter().copied().max().unwrap_or(0) + 1,
-                m.columns.iter().all(|c| c.len() == n),
-            )
-        });
-        if m.columns.len() < jk.ncols as usize || !cols_ok {
+        let need = *m
+            .scratch
+            .jit_shape
+            .get_or_insert_with(|| m.nodes.iter().copied().max().unwrap_or(0) + 1);
+        if m.columns.len() < jk.ncols as usize || m.columns.rows() != n {
             return false;
         }
         let need = if jk.uses_nodes { need } else { 0 };
@@ -656,14 +651,10 @@ impl Compiled {
                 file[i] = v;
             }
         }
-        sc.jit_cols.clear();
-        for &c in jk.used_cols.iter() {
-            sc.jit_cols.push(m.columns[c as usize].as_mut_ptr());
-        }
         let args = crate::jit::Args {
             n: n as u64,
             nodes: m.nodes.as_ptr(),
-            cols: sc.jit_cols.as_ptr(),
+            cols: m.columns.as_mut_ptr(),
             globals: m.globals.as_mut_ptr(),
             v: ctx.v.as_ptr(),
             rhs: ctx.rhs.as_mut_ptr(),
@@ -2229,10 +2220,7 @@ fn leak_shape(k: &Kernel) -> Option<[u32; 3]> {
 /// same order: `i(v + 0.001)`, `i(v)`, `g = (0 + i(v+0.001) - (0 + i(v))) / 0.001`,
 /// `rhs -= 0 + i(v)`, `d += g`, store `i`.
 fn leak_current(m: &mut MechInstances, ctx: &mut Ctx<'_>, [cg, ce, ci]: [u32; 3]) {
-    let cols = &mut m.columns;
-    let g = std::mem::take(&mut cols[cg as usize]);
-    let e = std::mem::take(&mut cols[ce as usize]);
-    let icol = &mut cols[ci as usize];
+    let (icol, g, e) = m.columns.split3(ci as usize, cg as usize, ce as usize);
     for (k, &nd) in m.nodes.iter().enumerate() {
         let v = ctx.v[nd];
         let i_hi = g[k] * ((v + 0.001) - e[k]);
@@ -2244,6 +2232,4 @@ fn leak_current(m: &mut MechInstances, ctx: &mut Ctx<'_>, [cg, ce, ci]: [u32; 3]
         ctx.d[nd] += gg;
         icol[k] = i;
     }
-    cols[cg as usize] = g;
-    cols[ce as usize] = e;
 }
