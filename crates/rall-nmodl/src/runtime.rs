@@ -648,6 +648,7 @@ pub(crate) struct Columns {
     count: usize,
 }
 
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 impl Columns {
     fn new(defaults: impl Iterator<Item = f64>, n: usize) -> Columns {
         let mut data = Vec::new();

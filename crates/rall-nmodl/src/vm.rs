@@ -341,6 +341,7 @@ pub struct TableData {
 
 /// Per-type scratch registers (allocated once).
 #[derive(Debug, Default)]
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 pub struct Scratch {
     pub(crate) regs: Vec<f64>,
     pub(crate) tables: Vec<TableData>,
