@@ -1563,7 +1563,8 @@ impl<'s, 'p> Gen<'s, 'p> {
                     }
                 }
                 Stmt::Conserve(e, _, _) => {
-                    for n in sum_terms(e) {
+                    // a malformed CONSERVE is reported where the statement is compiled
+                    for n in sum_terms(e).unwrap_or_default() {
                         used.insert(n);
                     }
                 }
@@ -1609,6 +1610,10 @@ impl<'s, 'p> Gen<'s, 'p> {
                     let side = |v: &Vec<ReactTerm>| -> GR<Vec<(usize, u32)>> {
                         v.iter()
                             .map(|t| match row_of(&t.name) {
+                                _ if t.coef == 0 => self.err(
+                                    *pos,
+                                    format!("stoichiometric coefficient 0 for `{}`", t.name),
+                                ),
                                 Some(r) if t.index.is_none() => Ok((r, t.coef)),
                                 _ => {
                                     self.err(*pos, format!("`{}` is not a (scalar) STATE", t.name))
@@ -1624,7 +1629,12 @@ impl<'s, 'p> Gen<'s, 'p> {
                     });
                 }
                 Stmt::Conserve(e, total, pos) => {
-                    let terms = sum_terms(e);
+                    let Some(terms) = sum_terms(e).filter(|t| !t.is_empty()) else {
+                        return self.err(
+                            *pos,
+                            "CONSERVE: only a sum of STATEs (`A + B + …`) is supported",
+                        );
+                    };
                     let mut rws = vec![];
                     for t in terms.iter().rev() {
                         match row_of(t) {
@@ -2154,16 +2164,17 @@ fn rewrite_derivs(body: &[Stmt], f: &dyn Fn(&str, &Expr) -> Expr) -> Vec<Stmt> {
         .collect()
 }
 
-fn sum_terms(e: &Expr) -> Vec<String> {
+/// The names of a plain sum of variables (`a + b + (c + d)`), or `None` for any other form.
+fn sum_terms(e: &Expr) -> Option<Vec<String>> {
     match e {
         Expr::Bin(BinOp::Add, a, b, _) => {
-            let mut v = sum_terms(a);
-            v.extend(sum_terms(b));
-            v
+            let mut v = sum_terms(a)?;
+            v.extend(sum_terms(b)?);
+            Some(v)
         }
         Expr::Paren(a) => sum_terms(a),
-        Expr::Var(n, None, _) => vec![n.clone()],
-        _ => vec![],
+        Expr::Var(n, None, _) => Some(vec![n.clone()]),
+        _ => None,
     }
 }
 

@@ -86,6 +86,18 @@ pub enum ExecError {
     /// The model uses something this implementation cannot reproduce.
     #[error("{0}")]
     Unsupported(String),
+    /// A TABLE's `WITH` evaluated to something that is not a usable point count.
+    #[error("{mech}: TABLE grid FROM {lo} TO {hi} WITH {with}: WITH must be a number of intervals between 1 and 10,000,000")]
+    BadTable {
+        /// Mechanism name.
+        mech: String,
+        /// FROM.
+        lo: f64,
+        /// TO.
+        hi: f64,
+        /// WITH.
+        with: f64,
+    },
     /// A bug in rall-nmodl.
     #[error("internal error in rall-nmodl (please report): {0}")]
     Internal(String),

@@ -480,6 +480,16 @@ impl Compiled {
                 let lo = regs[td.bounds_regs[0] as usize * LANES];
                 let hi = regs[td.bounds_regs[1] as usize * LANES];
                 let nn = regs[td.bounds_regs[2] as usize * LANES];
+                if !(1.0..=1e7).contains(&nn) {
+                    m.scratch.regs = regs;
+                    m.scratch.tables = tables;
+                    return Err(ExecError::BadTable {
+                        mech: self.name.clone(),
+                        lo,
+                        hi,
+                        with: nn,
+                    });
+                }
                 let n = nn as usize;
                 let dx = (hi - lo) / nn;
                 let mut vals = vec![Vec::with_capacity(n + 1); td.body_outs.len()];
@@ -526,8 +536,16 @@ impl Compiled {
         let mut tables = std::mem::take(&mut m.scratch.tables);
         let mut base = 0;
         let mut res = Ok(());
+        // A kernel that stores a GLOBAL runs one instance per block: NEURON runs instances one
+        // after the other, so an instance reads the GLOBAL as the previous one left it (a block
+        // would load it once for all its lanes).
+        let lanes = if k.ops.iter().any(|o| matches!(o, Op::StGlob(..))) {
+            1
+        } else {
+            LANES
+        };
         while base < total {
-            let n = (total - base).min(LANES);
+            let n = (total - base).min(lanes);
             let mut env = Env {
                 nodes: &nodes,
                 base,

@@ -71,6 +71,10 @@ fn unsupported_features_are_clear_errors() {
         ("NEURON { SUFFIX a POINTER p }\n", "a.mod:1:19: error: POINTER/BBCOREPOINTER `p` is not supported yet"),
         ("NEURON { SUFFIX a }\nASSIGNED { x }\nBREAKPOINT { while (x < 1) { x = x + 1 } }\n", "a.mod:3:14: error: `while` loops are not supported yet"),
         ("NEURON { SUFFIX a }\nPROCEDURE p() {\nVERBATIM\n  foo();\nENDVERBATIM\n}\nBREAKPOINT { p() }\n", "a.mod:3:1: error: VERBATIM block with C code is not supported"),
+        // found by the differential fuzz test (jit_path.rs): a non-sum CONSERVE used to panic
+        ("NEURON { SUFFIX a }\nSTATE { A B }\nBREAKPOINT { SOLVE k METHOD sparse }\nKINETIC k { ~ A <-> B (1, 2) CONSERVE A - B = 1 }\n", "a.mod:4:30: error: CONSERVE: only a sum of STATEs"),
+        // and a zero stoichiometric coefficient made the sparse assembly underflow
+        ("NEURON { SUFFIX a }\nSTATE { A B }\nBREAKPOINT { SOLVE k METHOD sparse }\nKINETIC k { ~ A <-> 0B (1, 2) }\n", "a.mod:4:13: error: stoichiometric coefficient 0 for `B`"),
     ];
     for (src, want) in cases {
         let e = rall_nmodl::compile::compile("a.mod", src).unwrap_err();

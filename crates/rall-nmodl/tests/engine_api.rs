@@ -1,4 +1,5 @@
 //! How the engine uses the runtime API with the built-ins only (no mod files needed).
+mod common;
 use rall_nmodl::{memb_order, Catalogue, Ctx, EventSink, Globals, IonArrays, MechKind};
 
 #[derive(Default)]
@@ -153,4 +154,29 @@ fn ion_style_and_nernst() {
     ca.init_node(0, 34.0);
     assert_eq!(ca.ci[0], 5e-5);
     assert_eq!(ca.e[0], rall_nmodl::nernst(5e-5, 2.0, 2.0, 34.0));
+}
+
+/// A TABLE whose WITH is not a usable interval count is an error naming the mechanism and the
+/// grid, not a crash (found by the differential fuzz test in jit_path.rs: `WITH 1/0`).
+#[test]
+fn table_with_unusable_grid_is_an_error() {
+    let mut cat = rall_nmodl::Catalogue::empty();
+    let mech = cat
+        .load_source(
+            "tab.mod",
+            "NEURON { SUFFIX tab RANGE minf }
+             ASSIGNED { v (mV) minf }
+             BREAKPOINT { rates(v) }
+             PROCEDURE rates(v (mV)) {
+               TABLE minf FROM -100 TO 50 WITH 1/0
+               minf = 1/(1 + exp(-(v + 40)/5))
+             }",
+        )
+        .unwrap();
+    let e = common::try_kernel_trace(&mech, &[0], 2).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("tab: TABLE grid FROM -100 TO 50 WITH inf: WITH must be"),
+        "{msg}"
+    );
 }

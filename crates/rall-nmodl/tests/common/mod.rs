@@ -71,6 +71,15 @@ use rall_nmodl::{Ctx, Globals, Mechanism, NoEvents};
 /// `d`, GLOBAL and ion array after every step. The tier comparisons (`scalar_path.rs`,
 /// `jit_path.rs`) call it once per tier.
 pub fn kernel_trace(mech: &Mechanism, nodes: &[usize]) -> Vec<u64> {
+    try_kernel_trace(mech, nodes, 400).unwrap_or_else(|e| panic!("{}: {e}", mech.name()))
+}
+
+/// [`kernel_trace`] with a step count, returning the first kernel error instead of panicking.
+pub fn try_kernel_trace(
+    mech: &Mechanism,
+    nodes: &[usize],
+    steps: usize,
+) -> Result<Vec<u64>, rall_nmodl::ExecError> {
     let n = nodes.len();
     let meta = mech.meta();
     let mut ions: Vec<IonArrays> = meta
@@ -111,9 +120,9 @@ pub fn kernel_trace(mech: &Mechanism, nodes: &[usize]) -> Vec<u64> {
             ions: &mut ions,
             globals: g,
         };
-        mi.init(&mut ctx, &mut NoEvents).unwrap();
+        mi.init(&mut ctx, &mut NoEvents)?;
     }
-    for step in 0..400 {
+    for step in 0..steps {
         for (k, x) in v.iter_mut().enumerate() {
             *x = -90.0 + 130.0 * ((step * 7 + k * 13) % 400) as f64 / 400.0;
         }
@@ -134,10 +143,10 @@ pub fn kernel_trace(mech: &Mechanism, nodes: &[usize]) -> Vec<u64> {
             ions: &mut ions,
             globals: g,
         };
-        mi.current(&mut ctx).unwrap();
+        mi.current(&mut ctx)?;
         ctx.globals.t += g.dt / 2.0;
         g.t = ctx.globals.t;
-        mi.state(&mut ctx).unwrap();
+        mi.state(&mut ctx)?;
         for c in 0..meta.range.len() {
             out.extend(
                 mi.column(rall_nmodl::runtime::VarId(c))
@@ -155,5 +164,5 @@ pub fn kernel_trace(mech: &Mechanism, nodes: &[usize]) -> Vec<u64> {
             }
         }
     }
-    out
+    Ok(out)
 }
