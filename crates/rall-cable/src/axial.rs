@@ -82,7 +82,7 @@ impl AxialPlan {
         d: &mut [f64],
     ) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::simd_enabled() && std::arch::is_x86_feature_detected!("avx2") {
             let n = self.par32.len();
             assert!(
                 [v.len(), a.len(), b.len(), cap.len(), rhs.len(), d.len()]

@@ -944,7 +944,7 @@ fn axial_lanes(
         "lane block beyond the node arrays"
     );
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
+    if crate::simd_enabled() && std::arch::is_x86_feature_detected!("avx") {
         // SAFETY: the CPU supports AVX (checked just above); arrays checked above.
         unsafe { axial_lanes_avx(blk, v, a, b, cap, rhs, d) };
         return;

@@ -37,6 +37,22 @@
 //! ```
 
 pub mod axial;
+
+static SIMD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Tests only: route every solve, axial pass and native `pas` current through the portable
+/// (non-SIMD) code, which otherwise runs only on CPUs without AVX/AVX2. Results are bitwise the
+/// same either way (`tests/golden_portable.rs`).
+#[doc(hidden)]
+pub fn set_simd_enabled(on: bool) {
+    SIMD.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// May the SIMD paths be taken (besides the CPU having the feature)?
+#[inline]
+pub(crate) fn simd_enabled() -> bool {
+    SIMD.load(std::sync::atomic::Ordering::Relaxed)
+}
 pub mod engine;
 pub mod error;
 pub mod geom;

@@ -144,7 +144,7 @@ impl MechSet for Pas {
     fn current(&mut self, ctx: &mut Ctx<'_>) -> Result<(), ExecError> {
         let (g, e) = (&self.c.cols[0], &self.c.cols[1]);
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx") {
+        if crate::simd_enabled() && std::arch::is_x86_feature_detected!("avx") {
             // SAFETY: the CPU supports AVX (checked just above).
             let k = unsafe { pas_current_avx(&self.c.nodes, g, e, ctx) };
             pas_current(&self.c.nodes[k..], &g[k..], &e[k..], ctx);

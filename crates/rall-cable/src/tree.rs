@@ -405,7 +405,7 @@ pub fn hines_solve_scheduled(s: &SolveSchedule, d: &mut [f64], rhs: &mut [f64]) 
         rhs.len()
     );
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
+    if crate::simd_enabled() && std::arch::is_x86_feature_detected!("avx") {
         // SAFETY: the CPU supports AVX (checked just above).
         unsafe { solve_scheduled_avx(s, d, rhs) };
         return;
@@ -608,7 +608,7 @@ pub fn hines_solve_lanes(blk: &LaneBlock, a: &[f64], b: &[f64], d: &mut [f64], r
         "lane block beyond the node arrays"
     );
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
+    if crate::simd_enabled() && std::arch::is_x86_feature_detected!("avx") {
         // SAFETY: the CPU supports AVX (checked just above); arrays checked above.
         unsafe { hines_solve_lanes_avx(blk, a, b, d, rhs) };
         return;

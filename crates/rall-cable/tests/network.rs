@@ -1,15 +1,9 @@
 //! Cell groups stepped independently between spike exchanges give the same results as one group.
 
-use rall_cable::{native, GroupBuilder, Morphology, Network, ProbeSpec};
+mod common;
 
-fn ball_and_stick() -> (Morphology, usize, usize) {
-    let mut m = Morphology::new();
-    let soma = m.create_cable("soma", 0, 1, 20.0, 20.0).unwrap();
-    let dend = m.create_cable("dend", 0, 3, 200.0, 1.0).unwrap();
-    m.connect(dend, soma, 1.0).unwrap();
-    m.set_nseg(dend, 9).unwrap();
-    (m, soma, dend)
-}
+use common::ball_and_stick;
+use rall_cable::{native, GroupBuilder, Network, ProbeSpec};
 
 fn add(b: &mut GroupBuilder, driver: bool) -> (rall_cable::CellId, rall_cable::PointId) {
     let (m, soma, dend) = ball_and_stick();
@@ -110,66 +104,8 @@ fn groups_can_move_to_threads() {
 /// exactly what it produces alone.
 #[test]
 fn lane_interleaved_cells_equal_cells_alone() {
-    let build = |m: &Morphology, soma: usize, dend: usize, amp: f64, b: &mut GroupBuilder| {
-        let c = b.add_cell(m).unwrap();
-        for s in [soma, dend] {
-            b.insert(c, s, &native::pas(), &[("g", 1e-3), ("e", -65.0)])
-                .unwrap();
-        }
-        b.add_point(
-            c,
-            soma,
-            0.5,
-            &native::iclamp(),
-            &[("del", 1.0), ("dur", 5.0), ("amp", amp)],
-        )
-        .unwrap();
-        let syn = b
-            .add_point(c, dend, 0.3, &native::expsyn(), &[("tau", 2.0), ("e", 0.0)])
-            .unwrap();
-        let vs = b
-            .add_artificial(&native::vecstim(), &[], Some(vec![2.0 + amp, 4.0]))
-            .unwrap();
-        let src = b.add_point_source(vs, None).unwrap();
-        b.add_netcon(src, Some(syn), vec![0.01 * amp], 1.0).unwrap();
-        (
-            b.add_probe(ProbeSpec::V {
-                cell: c,
-                sec: dend,
-                x: 0.9,
-            }),
-            b.add_probe(ProbeSpec::V {
-                cell: c,
-                sec: soma,
-                x: 0.5,
-            }),
-        )
-    };
-    let mut cells = Vec::new();
-    for k in 0..9 {
-        let (mut m, soma, dend) = ball_and_stick();
-        if k == 2 || k == 5 {
-            m.set_nseg(dend, 5).unwrap();
-        }
-        cells.push((m, soma, dend, 0.3 + 0.1 * k as f64));
-    }
-    let mut b = GroupBuilder::new();
-    let probes: Vec<(usize, usize)> = cells
-        .iter()
-        .map(|(m, s, d, amp)| build(m, *s, *d, *amp, &mut b))
-        .collect();
-    let mut g = b.build(0.025, 34.0).unwrap();
-    g.finitialize(-65.0).unwrap();
-    g.advance(400).unwrap();
-    for (k, (m, s, d, amp)) in cells.iter().enumerate() {
-        let mut b1 = GroupBuilder::new();
-        let (p1, p2) = build(m, *s, *d, *amp, &mut b1);
-        let mut g1 = b1.build(0.025, 34.0).unwrap();
-        g1.finitialize(-65.0).unwrap();
-        g1.advance(400).unwrap();
-        assert_eq!(g.trace(probes[k].0), g1.trace(p1), "cell {k} dend");
-        assert_eq!(g.trace(probes[k].1), g1.trace(p2), "cell {k} soma");
-    }
+    let (group, alone) = common::lane_network();
+    assert_eq!(group, alone);
 }
 
 #[test]
