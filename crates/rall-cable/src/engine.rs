@@ -1599,36 +1599,16 @@ impl Network {
             Some(d) => ((d / dt).floor() as u64).max(1),
             None => n_steps.max(1),
         };
+        if threads > 1 && self.groups.len() > 1 {
+            let per = self.groups.len().div_ceil(threads);
+            let chunks: Vec<&mut [CellGroup]> = self.groups.chunks_mut(per).collect();
+            return crate::parallel::run_chunks(chunks, n_steps, interval);
+        }
         let mut done = 0;
         while done < n_steps {
             let k = interval.min(n_steps - done);
-            if threads <= 1 || self.groups.len() <= 1 {
-                for g in &mut self.groups {
-                    g.advance(k)?;
-                }
-            } else {
-                let per = self.groups.len().div_ceil(threads);
-                let results: Vec<Result<(), RunError>> = std::thread::scope(|s| {
-                    let handles: Vec<_> = self
-                        .groups
-                        .chunks_mut(per)
-                        .map(|chunk| {
-                            s.spawn(move || {
-                                for g in chunk {
-                                    g.advance(k)?;
-                                }
-                                Ok(())
-                            })
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                        .collect()
-                });
-                for r in results {
-                    r?;
-                }
+            for g in &mut self.groups {
+                g.advance(k)?;
             }
             done += k;
             let mut spikes: Vec<(f64, u64)> = Vec::new();

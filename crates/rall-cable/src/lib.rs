@@ -59,6 +59,7 @@ pub mod geom;
 pub mod mech;
 pub mod morph;
 pub mod native;
+mod parallel;
 pub mod swc;
 pub mod tree;
 
