@@ -22,9 +22,11 @@
 //!
 //! What is compiled: the `current` and `state` kernels of types whose ops are all supported
 //! (arithmetic, comparisons, selects, math calls, column/GLOBAL/node/ion loads and stores, rhs
-//! and d accumulation, `nrn_wrote_conc`, skips). Kernels with solver blocks (KINETIC, LINEAR,
-//! derivimplicit), TABLEs, events or weights stay on the VM, as do INITIAL and NET_RECEIVE
-//! (run once or per event). Compilation happens on a kernel's first run; any failure (an
+//! and d accumulation, `nrn_wrote_conc`, skips, and KINETIC `sparse` steps — a call into
+//! `solvers::kinetic` on lane 0 of the VM's register file, so the solve is the VM's own; a
+//! singular matrix stops the call with the instance). Kernels with LINEAR or derivimplicit
+//! solves, TABLEs, events or weights stay on the VM, as do INITIAL and NET_RECEIVE (run once
+//! or per event). Compilation happens on a kernel's first run; any failure (an
 //! unsupported host, a Cranelift error) silently leaves the kernel on the VM, which computes
 //! the same bits. `RALL_NMODL_JIT=0` in the environment, or [`set_jit_enabled`], turns the tier
 //! off.
@@ -43,7 +45,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage, Module};
 
 use crate::runtime::{nernst, style, IonArrays};
-use crate::vm::{hoc_exp, IonField, Kernel, Op, Reg, Special, F1, F2};
+use crate::vm::{hoc_exp, IonField, Kernel, KineticSys, Op, Reg, Special, F1, F2, LANES};
 
 static JIT_ENABLED: AtomicBool = AtomicBool::new(true);
 
@@ -84,6 +86,14 @@ pub(crate) struct Args {
     /// The model's ion arrays and this type's slot → ion index map (for `nrn_wrote_conc`).
     pub ion_arrays: *mut IonArrays,
     pub ion_slots: *const usize,
+    /// For KINETIC solves: the type's compiled program, the VM register file (lane 0 of each
+    /// register: `kin_regs[r*LANES]`, `kin_regs_len` entries) and the solver's work vectors.
+    pub compiled: *const crate::vm::Compiled,
+    pub kin_regs: *mut f64,
+    pub kin_regs_len: u64,
+    pub kin_mat: *mut Vec<f64>,
+    pub kin_v1: *mut Vec<f64>,
+    pub kin_v2: *mut Vec<f64>,
 }
 
 macro_rules! off {
@@ -126,7 +136,7 @@ impl Drop for Code {
 /// few cache lines; the code's owner and the cold data sit behind `owner`.
 #[derive(Clone)]
 pub(crate) struct JitKernel {
-    func: unsafe extern "C" fn(*const Args),
+    func: unsafe extern "C" fn(*const Args) -> u64,
     /// Size of the persistent register file.
     pub file_len: u32,
     /// Largest column index used (+1).
@@ -161,8 +171,9 @@ impl JitKernel {
     /// `nodes` and of each used column, every node index below the length of every node and ion
     /// array used, `globals` covering the type's globals, `regs` of `file_len` entries, and no
     /// other reference to those arrays alive during the call.
+    /// Returns 0, or 1 + the instance whose KINETIC system was singular (the call stops there).
     #[inline]
-    pub unsafe fn call(&self, args: &Args) {
+    pub unsafe fn call(&self, args: &Args) -> u64 {
         // SAFETY: the caller's contract.
         unsafe { (self.func)(args) }
     }
@@ -209,7 +220,7 @@ pub(crate) fn request(mech: &crate::runtime::Mechanism) {
         .spawn(move || {
             if let crate::runtime::Backend::Vm(c) = &m.0.backend {
                 for k in [&c.current, &c.state].into_iter().flatten() {
-                    k.jit.get(k, c.nregs);
+                    k.jit.get(k, c.nregs, &c.kinetic);
                 }
             }
         });
@@ -236,14 +247,21 @@ impl JitSlot {
     }
     /// The compiled kernel (compiling it on first use), or `None` if it must run on the VM.
     #[inline]
-    pub(crate) fn get(&self, k: &Kernel, nregs: usize) -> Option<&JitKernel> {
+    pub(crate) fn get(
+        &self,
+        k: &Kernel,
+        nregs: usize,
+        kinetic: &[KineticSys],
+    ) -> Option<&JitKernel> {
         self.0
             .get_or_init(|| {
                 // A panic inside the code generator would be a bug in it (or in us); the VM
                 // computes the same bits, so fall back to it rather than abort the run.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile(k, nregs)))
-                    .ok()
-                    .flatten()
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    compile(k, nregs, kinetic)
+                }))
+                .ok()
+                .flatten()
             })
             .as_ref()
     }
@@ -300,10 +318,37 @@ unsafe extern "C" fn c_wrote_conc(args: *const Args, slot: u64, node: u64) {
     }
 }
 
+/// One sparse step of KINETIC system `sys` on lane 0 of the VM register file: 0, or 1 if the
+/// matrix was singular.
+///
+/// # Safety
+/// Called only by compiled kernels with the `Args` they were given.
+unsafe extern "C" fn c_kinetic(args: *const Args, sys: u64) -> u64 {
+    // SAFETY: `args` is the live argument block of the running kernel: `compiled` is the type's
+    // program, `kin_regs` its VM register file of `kin_regs_len` entries and `kin_*` the
+    // solver's work vectors, none of them referenced elsewhere during the call.
+    unsafe {
+        let a = &*args;
+        let compiled = &*a.compiled;
+        let sys = &compiled.kinetic[sys as usize];
+        let regs = std::slice::from_raw_parts_mut(a.kin_regs, a.kin_regs_len as usize);
+        let r = crate::solvers::kinetic(
+            sys,
+            regs,
+            1,
+            a.dt,
+            &mut *a.kin_mat,
+            &mut *a.kin_v1,
+            &mut *a.kin_v2,
+        );
+        u64::from(r.is_err())
+    }
+}
+
 /// Registers read and written by a supported op; `None` for ops the tier does not compile.
-fn operands(op: &Op) -> Option<(Vec<Reg>, Option<Reg>)> {
+fn operands(op: &Op, kinetic: &[KineticSys]) -> Option<(Vec<Reg>, Vec<Reg>)> {
     Some(match op {
-        Op::Mov(d, a) | Op::Neg(d, a) | Op::Not(d, a) | Op::Call1(_, d, a) => (vec![*a], Some(*d)),
+        Op::Mov(d, a) | Op::Neg(d, a) | Op::Not(d, a) | Op::Call1(_, d, a) => (vec![*a], vec![*d]),
         Op::Add(d, a, b)
         | Op::Sub(d, a, b)
         | Op::Mul(d, a, b)
@@ -316,33 +361,51 @@ fn operands(op: &Op) -> Option<(Vec<Reg>, Option<Reg>)> {
         | Op::Ne(d, a, b)
         | Op::And(d, a, b)
         | Op::Or(d, a, b)
-        | Op::Call2(_, d, a, b) => (vec![*a, *b], Some(*d)),
-        Op::Sel(d, c, a, b) => (vec![*c, *a, *b], Some(*d)),
+        | Op::Call2(_, d, a, b) => (vec![*a, *b], vec![*d]),
+        Op::Sel(d, c, a, b) => (vec![*c, *a, *b], vec![*d]),
         Op::LdCol(d, _) | Op::LdGlob(d, _) | Op::LdV(d) | Op::LdArea(d) | Op::LdDiam(d) => {
-            (vec![], Some(*d))
+            (vec![], vec![*d])
         }
-        Op::LdIon(d, _, _) => (vec![], Some(*d)),
+        Op::LdIon(d, _, _) => (vec![], vec![*d]),
         Op::StCol(_, a) | Op::StGlob(_, a) | Op::StIon(_, _, a) | Op::AddIon(_, _, a) => {
-            (vec![*a], None)
+            (vec![*a], vec![])
         }
-        Op::AccRhs(a, _) | Op::AccD(a, _) => (vec![*a], None),
-        Op::WroteConc(_) | Op::Skip(_) => (vec![], None),
-        Op::SkipIfZero(c, _) | Op::Unless(c, _) => (vec![*c], None),
+        Op::AccRhs(a, _) | Op::AccD(a, _) => (vec![*a], vec![]),
+        Op::WroteConc(_) | Op::Skip(_) => (vec![], vec![]),
+        Op::SkipIfZero(c, _) | Op::Unless(c, _) => (vec![*c], vec![]),
+        // a one-step sparse solve (not STEADYSTATE, which only INITIAL uses): reads the states,
+        // the rate registers and the CONSERVE totals, writes the states
+        Op::Kinetic(i) => {
+            let sys = kinetic.get(*i as usize).filter(|s| !s.steady)?;
+            (kinetic_reads(sys), sys.states.clone())
+        }
         Op::LdW(..)
         | Op::StW(..)
         | Op::NetSend(..)
         | Op::NetEvent(..)
         | Op::NetMove(..)
-        | Op::Kinetic(_)
         | Op::Linear(_)
         | Op::Implicit(_)
         | Op::Table(..) => return None,
     })
 }
 
+/// The registers a KINETIC solve reads (`solvers::kinetic`): states, rates, CONSERVE totals.
+fn kinetic_reads(sys: &KineticSys) -> Vec<Reg> {
+    let mut r = sys.states.clone();
+    for rx in &sys.reactions {
+        r.push(rx.kf);
+        r.extend(rx.kb);
+    }
+    r.extend(sys.conserve.iter().map(|c| c.2));
+    r.sort_unstable();
+    r.dedup();
+    r
+}
+
 /// Registers that may be read before being written within one instance (given that the
 /// constants and specials are set at entry), following the forward skips.
-fn live_in(k: &Kernel, nregs: usize) -> Option<Vec<bool>> {
+fn live_in(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<Vec<bool>> {
     let mut def = vec![false; nregs];
     for (r, _) in &k.consts {
         def[*r as usize] = true;
@@ -367,7 +430,7 @@ fn live_in(k: &Kernel, nregs: usize) -> Option<Vec<bool>> {
                 reachable = true;
             }
         }
-        let (reads, write) = operands(op)?;
+        let (reads, writes) = operands(op, kinetic)?;
         if !reachable {
             continue;
         }
@@ -376,7 +439,7 @@ fn live_in(k: &Kernel, nregs: usize) -> Option<Vec<bool>> {
                 live[r as usize] = true;
             }
         }
-        if let Some(w) = write {
+        for w in writes {
             def[w as usize] = true;
         }
         match op {
@@ -545,11 +608,11 @@ fn vectorizable(k: &Kernel, live: &[bool], consts_dirty: bool) -> bool {
 
 /// Compile `k` (registers `0..nregs`), or `None` if it has an unsupported op or Cranelift is
 /// not available for this host.
-fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
+fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel> {
     if k.ops.is_empty() {
         return None;
     }
-    let live = live_in(k, nregs)?;
+    let live = live_in(k, nregs, kinetic)?;
     let mut flags = settings::builder();
     flags.set("opt_level", "speed").ok()?;
     flags.set("use_colocated_libcalls", "false").ok()?;
@@ -569,6 +632,7 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
     let mut ctx = module.make_context();
     let mut sig = module.make_signature();
     sig.params.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I64));
     let fid = module
         .declare_function("kernel", Linkage::Local, &sig)
         .ok()?;
@@ -685,7 +749,8 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
         let consts_dirty = k
             .ops
             .iter()
-            .filter_map(|o| operands(o).and_then(|x| x.1))
+            .filter_map(|o| operands(o, kinetic).map(|x| x.1))
+            .flatten()
             .any(|w| k.consts.iter().any(|(r, _)| *r == w));
         let def_consts = |b: &mut FunctionBuilder| {
             for (r, v) in &k.consts {
@@ -922,6 +987,7 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
         let sig1f = import_sig(&mut b, call_conv, &[i, f], Some(f));
         let sig2f = import_sig(&mut b, call_conv, &[i, f, f], Some(f));
         let sigw = import_sig(&mut b, call_conv, &[i, i, i], None);
+        let sigk = import_sig(&mut b, call_conv, &[i, i], Some(i));
         let b2f = |b: &mut FunctionBuilder, c: Value| b.ins().select(c, one, zero);
         for (pc, op) in k.ops.iter().enumerate() {
             if let Some(&blk) = targets.get(&pc) {
@@ -1098,6 +1164,35 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
                     let node = b.ins().ushr_imm_u(node8.unwrap(), 3);
                     b.ins().call_indirect(sigw, f, &[args, slot, node]);
                 }
+                Op::Kinetic(si) => {
+                    // the registers go through lane 0 of the VM's register file, where the
+                    // solver reads and writes them; a singular matrix stops the call with
+                    // 1 + the instance
+                    let sys = &kinetic[*si as usize];
+                    let kregs = b.ins().load(types::I64, fl, args, off!(kin_regs));
+                    for r in kinetic_reads(sys) {
+                        let x = b.use_var(vars[r as usize]);
+                        b.ins().store(fl, x, kregs, (8 * r as usize * LANES) as i32);
+                    }
+                    let f = b.ins().iconst(types::I64, c_kinetic as *const () as i64);
+                    let which = b.ins().iconst(types::I64, i64::from(*si));
+                    let c = b.ins().call_indirect(sigk, f, &[args, which]);
+                    let bad = b.inst_results(c)[0];
+                    let fail = b.create_block();
+                    let next = b.create_block();
+                    b.ins().brif(bad, fail, &[], next, &[]);
+                    b.switch_to_block(fail);
+                    let i = b.use_var(ivar);
+                    let code = b.ins().iadd_imm_u(i, 1);
+                    b.ins().return_(&[code]);
+                    b.switch_to_block(next);
+                    for &r in &sys.states {
+                        let x =
+                            b.ins()
+                                .load(types::F64, fl, kregs, (8 * r as usize * LANES) as i32);
+                        b.def_var(vars[r as usize], x);
+                    }
+                }
                 Op::SkipIfZero(c, s) | Op::Unless(c, s) => {
                     let x = u!(c);
                     let t = b.ins().fcmp(FloatCC::Equal, x, zero);
@@ -1143,7 +1238,8 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
                 b.ins().store(fl, x, regs, (8 * (nregs + 3 * s + j)) as i32);
             }
         }
-        b.ins().return_(&[]);
+        let ok = b.ins().iconst(types::I64, 0);
+        b.ins().return_(&[ok]);
         b.seal_all_blocks();
         b.finalize(tcfg);
     }
@@ -1152,8 +1248,9 @@ fn compile(k: &Kernel, nregs: usize) -> Option<JitKernel> {
     module.finalize_definitions().ok()?;
     let ptr = module.get_finalized_function(fid);
     // SAFETY: `ptr` is the entry of the function just compiled with the signature
-    // `extern "C" fn(*const Args)` (one pointer argument, the host's default convention).
-    let func = unsafe { std::mem::transmute::<*const u8, unsafe extern "C" fn(*const Args)>(ptr) };
+    // `extern "C" fn(*const Args) -> u64` (the host's default convention).
+    let func =
+        unsafe { std::mem::transmute::<*const u8, unsafe extern "C" fn(*const Args) -> u64>(ptr) };
     if ion_slots_used.iter().any(|&s| s >= 32) {
         return None;
     }

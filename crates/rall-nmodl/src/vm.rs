@@ -584,8 +584,8 @@ impl Compiled {
         };
         self.check_tables(m, c)?;
         #[cfg(feature = "jit")]
-        if self.try_jit(k, 0, m, c) {
-            return Ok(());
+        if let Some(r) = self.try_jit(k, 0, m, c) {
+            return self.jit_result(r);
         }
         if let Some(cols) = self.leak {
             leak_current(m, c, cols);
@@ -597,8 +597,8 @@ impl Compiled {
         match &self.state {
             Some(k) => {
                 #[cfg(feature = "jit")]
-                if self.try_jit(k, 1, m, c) {
-                    return Ok(());
+                if let Some(r) = self.try_jit(k, 1, m, c) {
+                    return self.jit_result(r);
                 }
                 self.run_blocks(k, m, c, None)
             }
@@ -606,27 +606,57 @@ impl Compiled {
         }
     }
 
-    /// Run `k` as native code (`jit.rs`) if it compiles and every array it indexes is large
-    /// enough; `false` leaves it to the VM. `which`: 0 current, 1 state.
+    /// The result of a compiled kernel call: 0, or 1 + the instance whose KINETIC system was
+    /// singular.
     #[cfg(feature = "jit")]
-    fn try_jit(&self, k: &Kernel, which: usize, m: &mut MechInstances, ctx: &mut Ctx<'_>) -> bool {
-        if !crate::jit::enabled() {
-            return false;
+    #[inline]
+    fn jit_result(&self, r: u64) -> Result<(), ExecError> {
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(self.singular(r as usize - 1))
         }
-        let Some(jk) = k.jit.get(k, self.nregs) else {
-            return false;
-        };
+    }
+
+    #[cfg(feature = "jit")]
+    #[cold]
+    fn singular(&self, instance: usize) -> ExecError {
+        ExecError::Singular {
+            mech: self.name.clone(),
+            method: "sparse",
+            instance,
+        }
+    }
+
+    /// Run `k` as native code (`jit.rs`) if it compiles and every array it indexes is large
+    /// enough; `None` leaves it to the VM, else the call's result (see [`Self::jit_result`]).
+    /// `which`: 0 current, 1 state.
+    #[cfg(feature = "jit")]
+    fn try_jit(
+        &self,
+        k: &Kernel,
+        which: usize,
+        m: &mut MechInstances,
+        ctx: &mut Ctx<'_>,
+    ) -> Option<u64> {
+        if !crate::jit::enabled() {
+            return None;
+        }
+        let jk = k.jit.get(k, self.nregs, &self.kinetic)?;
         let n = m.nodes.len();
         if n == 0 {
-            return true;
+            return Some(0);
         }
         // bounds: the compiled code does not check indices, so check everything it may touch
         let need = *m
             .scratch
             .jit_shape
             .get_or_insert_with(|| m.nodes.iter().copied().max().unwrap_or(0) + 1);
-        if m.columns.len() < jk.ncols as usize || m.columns.rows() != n {
-            return false;
+        if m.columns.len() < jk.ncols as usize
+            || m.columns.rows() != n
+            || m.scratch.regs.len() < self.nregs * LANES
+        {
+            return None;
         }
         let need = if jk.uses_nodes { need } else { 0 };
         if ctx.v.len() < need
@@ -635,32 +665,30 @@ impl Compiled {
             || ctx.area.len() < need
             || ctx.diam.len() < need
         {
-            return false;
+            return None;
         }
         let sc = &mut m.scratch;
         // ion field addresses, checking the lengths of the ions the kernel touches
-        sc.jit_ions.clear();
+        sc.jit_ions
+            .resize(5 * m.ion_slots.len(), std::ptr::null_mut());
         for (s, &i) in m.ion_slots.iter().enumerate() {
-            let Some(ion) = ctx.ions.get_mut(i) else {
-                return false;
-            };
+            let ion = ctx.ions.get_mut(i)?;
             if s < 32 && jk.ion_mask & (1 << s) != 0 {
                 let l = ion.e.len().min(ion.ci.len()).min(ion.co.len());
                 let l = l.min(ion.i.len()).min(ion.di_dv.len()).min(ion.style.len());
                 if l < need {
-                    return false;
+                    return None;
                 }
             }
-            sc.jit_ions.extend([
-                ion.e.as_mut_ptr(),
-                ion.ci.as_mut_ptr(),
-                ion.co.as_mut_ptr(),
-                ion.i.as_mut_ptr(),
-                ion.di_dv.as_mut_ptr(),
-            ]);
+            let p = &mut sc.jit_ions[5 * s..5 * s + 5];
+            p[0] = ion.e.as_mut_ptr();
+            p[1] = ion.ci.as_mut_ptr();
+            p[2] = ion.co.as_mut_ptr();
+            p[3] = ion.i.as_mut_ptr();
+            p[4] = ion.di_dv.as_mut_ptr();
         }
         if m.ion_slots.len() < 32 && jk.ion_mask >> m.ion_slots.len() != 0 {
-            return false;
+            return None;
         }
         let file = &mut sc.jit_files[which];
         if file.len() != jk.file_len as usize {
@@ -687,13 +715,20 @@ impl Compiled {
             celsius: ctx.globals.celsius,
             ion_arrays: ctx.ions.as_mut_ptr(),
             ion_slots: m.ion_slots.as_ptr(),
+            compiled: self,
+            kin_regs: sc.regs.as_mut_ptr(),
+            kin_regs_len: sc.regs.len() as u64,
+            kin_mat: &mut sc.mat,
+            kin_v1: &mut sc.vec,
+            kin_v2: &mut sc.vec2,
         };
         // SAFETY: checked above: `n` nodes and `n` entries in every column, every node below
         // the length of every node and ion array; `globals` is the type's GLOBAL vector (the
         // compiler only emits indices of declared globals); the file has `file_len` entries.
-        // Nothing else borrows these arrays during the call.
-        unsafe { jk.call(&args) };
-        true
+        // The VM register file has `nregs * LANES` entries (checked) and is not otherwise in use
+        // (the VM takes it only inside its own calls). Nothing else borrows these arrays during
+        // the call.
+        Some(unsafe { jk.call(&args) })
     }
     fn run_one(
         &self,
