@@ -19,7 +19,7 @@
 //!   registers for straight-line kernels);
 //! * the VM's scalar path for types with at most 4 instances, and its batched
 //!   structure-of-arrays path (`vm`, 32 lanes per instruction) for the rest — the tier for
-//!   kernels the JIT does not compile (KINETIC/LINEAR/derivimplicit solves, TABLEs, events),
+//!   kernels the JIT does not compile (LINEAR/derivimplicit solves, TABLEs, events),
 //!   INITIAL and NET_RECEIVE.
 //!
 //! ```no_run
