@@ -1,7 +1,9 @@
 """A 10-cell recurrent BioNet network (two of each Allen perisomatic cell) with the tutorial's
 thalamic feed-forward input, built with BMTK 1.2.0's NetworkBuilder.
 
-usage: PYTHONHASHSEED=0 python build_network.py <network_dir> [net|point]
+usage: PYTHONHASHSEED=0 python build_network.py <network_dir> [net|point|clamps|vars|allactive]
+       PYTHONHASHSEED=0 python build_network.py <network_dir> net PER_TYPE   (bench: PER_TYPE
+       cells of each of the 5 Allen cells instead of 2; same rules)
 
 Case `point` (build_point below): IntFire1 point cells mixed with a biophysical cell.
 
@@ -34,13 +36,13 @@ def rule(n, cond):
     return f
 
 
-def build(network_dir):
+def build(network_dir, per_type=2):
     if os.environ.get('PYTHONHASHSEED') != '0':
         sys.exit('run with PYTHONHASHSEED=0 (CSV column order depends on it)')
     os.makedirs(network_dir, exist_ok=True)
     net = NetworkBuilder('mcortex')
     for name, fit, pot in CELLS:
-        net.add_nodes(N=2, cell_name=name, potential=pot, model_type='biophysical',
+        net.add_nodes(N=per_type, cell_name=name, potential=pot, model_type='biophysical',
                       model_template='ctdb:Biophys1.hoc', model_processing='aibs_perisomatic',
                       dynamics_params=fit, morphology=name + '_m.swc')
     common = dict(model_template='exp2syn')
@@ -159,4 +161,4 @@ if __name__ == '__main__':
     elif len(sys.argv) > 2 and sys.argv[2] == 'vars':
         build_clamps(sys.argv[1], n=1)
     else:
-        build(sys.argv[1])
+        build(sys.argv[1], int(sys.argv[3]) if len(sys.argv) > 3 else 2)
