@@ -17,16 +17,7 @@ import subprocess
 import sys
 import time
 
-import h5py
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.normpath(os.path.join(HERE, '..', '..'))
-
-
-def checksum(path):
-    with h5py.File(path, 'r') as f:
-        t = f['spikes/mcortex/timestamps'][()]
-    return len(t), float(sum(sorted(t)))
+from benchlib import REPO, add_bmtk_components, checksum, run_env
 
 
 def main():
@@ -43,15 +34,8 @@ def main():
                     ignore=shutil.ignore_patterns('network', 'output', 'expected'))
     shutil.copytree(os.path.join(golden, 'ch02', 'components'),
                     os.path.join(scratch, 'ch02', 'components'))
-    import bmtk
-    src = os.path.join(os.path.dirname(bmtk.__file__), 'utils', 'scripts', 'bionet')
-    comps = os.path.join(scratch, 'ch02', 'components')
-    for sub in ['mechanisms', 'templates']:
-        shutil.copytree(os.path.join(src, sub), os.path.join(comps, sub))
-    env = dict(os.environ, PYTHONHASHSEED='0')
-    env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
-    subprocess.run(['nrnivmodl', 'modfiles'], cwd=os.path.join(comps, 'mechanisms'), env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = run_env()
+    add_bmtk_components(os.path.join(scratch, 'ch02', 'components'), env)
     subprocess.run([sys.executable, os.path.join(REPO, 'validation', 'bionet_net', 'build_network.py'),
                     os.path.join(case, 'network'), 'net', str(per_type)],
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -17,16 +17,7 @@ import subprocess
 import sys
 import time
 
-import h5py
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.normpath(os.path.join(HERE, '..', '..'))
-
-
-def checksum(path):
-    with h5py.File(path, 'r') as f:
-        t = f['spikes/mcortex/timestamps'][()]
-    return len(t), float(sum(sorted(t)))
+from benchlib import REPO, add_bmtk_components, checksum, run_env
 
 
 def main():
@@ -38,14 +29,8 @@ def main():
         shutil.rmtree(scratch)
     shutil.copytree(os.path.join(REPO, 'validation', 'golden', 'ch02'), case)
     shutil.rmtree(os.path.join(case, 'output'))
-    import bmtk
-    src = os.path.join(os.path.dirname(bmtk.__file__), 'utils', 'scripts', 'bionet')
-    for sub in ['mechanisms', 'templates']:
-        shutil.copytree(os.path.join(src, sub), os.path.join(case, 'components', sub))
-    env = dict(os.environ, PYTHONHASHSEED='0')
-    env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
-    subprocess.run(['nrnivmodl', 'modfiles'], cwd=os.path.join(case, 'components', 'mechanisms'),
-                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = run_env()
+    add_bmtk_components(os.path.join(case, 'components'), env)
     rall_out = os.path.join(scratch, 'rall_out')
     cmds = {
         'rall': [rall, 'run', os.path.join(case, 'config.json'), '--quiet', '--output', rall_out],
