@@ -399,7 +399,7 @@ pub struct Compiled {
     /// Mechanism name (for errors).
     pub name: String,
     /// The current kernel has the shape of a linear leak (`i = g*(v - e)`, e.g. `pas`) and is
-    /// run by [`leak_current`]: columns (g, e, i).
+    /// run by the native loop `leak_current` (when the JIT does not take it): columns (g, e, i).
     pub leak: Option<[u32; 3]>,
 }
 
