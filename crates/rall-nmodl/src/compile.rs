@@ -992,6 +992,7 @@ impl<'s, 'p> Gen<'s, 'p> {
                 scalar: None,
                 #[cfg(feature = "jit")]
                 jit: Default::default(),
+                stores_global: false,
             };
         }
         let mut ops = self.prologue;
@@ -1006,6 +1007,7 @@ impl<'s, 'p> Gen<'s, 'p> {
                 scalar: None,
                 #[cfg(feature = "jit")]
                 jit: Default::default(),
+                stores_global: false,
             },
             (np + self.maxtemp) as usize,
         )
@@ -1046,8 +1048,8 @@ impl<'s, 'p> Gen<'s, 'p> {
     fn mov_into(&mut self, dst: Reg, val: Reg) {
         if val >= TEMP {
             if let Some(last) = self.body.last_mut() {
-                if op_dst(last) == Some(val) {
-                    set_op_dst(last, dst);
+                if let Some(d) = last.value_dest_mut().filter(|d| **d == val) {
+                    *d = dst;
                     return;
                 }
             }
@@ -1075,8 +1077,8 @@ impl<'s, 'p> Gen<'s, 'p> {
                 // retarget the producing op when possible
                 if val >= TEMP {
                     if let Some(last) = self.body.last_mut() {
-                        if op_dst(last) == Some(val) {
-                            set_op_dst(last, dst);
+                        if let Some(d) = last.value_dest_mut().filter(|d| **d == val) {
+                            *d = dst;
                             return;
                         }
                     }
@@ -2190,54 +2192,6 @@ fn var_names(e: &Expr) -> Vec<String> {
         Expr::Neg(a, _) | Expr::Not(a, _) | Expr::Paren(a) => var_names(a),
         Expr::Call(_, a, _) => a.iter().flat_map(var_names).collect(),
         _ => vec![],
-    }
-}
-
-fn op_dst(op: &Op) -> Option<Reg> {
-    Some(match op {
-        Op::Mov(d, _)
-        | Op::Add(d, _, _)
-        | Op::Sub(d, _, _)
-        | Op::Mul(d, _, _)
-        | Op::Div(d, _, _)
-        | Op::Neg(d, _)
-        | Op::Lt(d, _, _)
-        | Op::Le(d, _, _)
-        | Op::Gt(d, _, _)
-        | Op::Ge(d, _, _)
-        | Op::Eq(d, _, _)
-        | Op::Ne(d, _, _)
-        | Op::And(d, _, _)
-        | Op::Or(d, _, _)
-        | Op::Not(d, _)
-        | Op::Sel(d, _, _, _)
-        | Op::Call1(_, d, _)
-        | Op::Call2(_, d, _, _) => *d,
-        _ => return None,
-    })
-}
-
-fn set_op_dst(op: &mut Op, nd: Reg) {
-    match op {
-        Op::Mov(d, _)
-        | Op::Add(d, _, _)
-        | Op::Sub(d, _, _)
-        | Op::Mul(d, _, _)
-        | Op::Div(d, _, _)
-        | Op::Neg(d, _)
-        | Op::Lt(d, _, _)
-        | Op::Le(d, _, _)
-        | Op::Gt(d, _, _)
-        | Op::Ge(d, _, _)
-        | Op::Eq(d, _, _)
-        | Op::Ne(d, _, _)
-        | Op::And(d, _, _)
-        | Op::Or(d, _, _)
-        | Op::Not(d, _)
-        | Op::Sel(d, _, _, _)
-        | Op::Call1(_, d, _)
-        | Op::Call2(_, d, _, _) => *d = nd,
-        _ => {}
     }
 }
 

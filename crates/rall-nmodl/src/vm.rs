@@ -236,6 +236,57 @@ pub enum Op {
     Unless(Reg, u32),
 }
 
+/// The ops computing a value from registers (arithmetic, comparisons, logic, selects, math
+/// calls), binding their destination to `$d`: a pattern.
+macro_rules! value_op {
+    ($d:ident) => {
+        Op::Mov($d, _)
+            | Op::Add($d, _, _)
+            | Op::Sub($d, _, _)
+            | Op::Mul($d, _, _)
+            | Op::Div($d, _, _)
+            | Op::Neg($d, _)
+            | Op::Lt($d, _, _)
+            | Op::Le($d, _, _)
+            | Op::Gt($d, _, _)
+            | Op::Ge($d, _, _)
+            | Op::Eq($d, _, _)
+            | Op::Ne($d, _, _)
+            | Op::And($d, _, _)
+            | Op::Or($d, _, _)
+            | Op::Not($d, _)
+            | Op::Sel($d, _, _, _)
+            | Op::Call1(_, $d, _)
+            | Op::Call2(_, $d, _, _)
+    };
+}
+
+impl Op {
+    /// The destination of an op computing a value from registers: the ops whose result the
+    /// compiler may retarget.
+    pub(crate) fn value_dest_mut(&mut self) -> Option<&mut Reg> {
+        match self {
+            value_op!(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The register an op writes: a value's destination or a load's.
+    fn dest(&self) -> Option<Reg> {
+        match self {
+            value_op!(d)
+            | Op::LdCol(d, _)
+            | Op::LdGlob(d, _)
+            | Op::LdV(d)
+            | Op::LdArea(d)
+            | Op::LdDiam(d)
+            | Op::LdIon(d, _, _)
+            | Op::LdW(d, _) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
 /// A straight-line kernel.
 #[derive(Debug, Clone, Default)]
 pub struct Kernel {
@@ -250,6 +301,9 @@ pub struct Kernel {
     /// Native code, compiled on first use (`jit.rs`).
     #[cfg(feature = "jit")]
     pub jit: crate::jit::JitSlot,
+    /// Some op stores a GLOBAL (set by `Compiled::build_scalar`): the batched path then runs
+    /// one instance per block.
+    pub stores_global: bool,
 }
 
 /// A KINETIC scheme solved by `sparse` (here: Gaussian elimination with partial pivoting on
@@ -539,11 +593,7 @@ impl Compiled {
         // A kernel that stores a GLOBAL runs one instance per block: NEURON runs instances one
         // after the other, so an instance reads the GLOBAL as the previous one left it (a block
         // would load it once for all its lanes).
-        let lanes = if k.ops.iter().any(|o| matches!(o, Op::StGlob(..))) {
-            1
-        } else {
-            LANES
-        };
+        let lanes = if k.stores_global { 1 } else { LANES };
         while base < total {
             let n = (total - base).min(lanes);
             let mut env = Env {
@@ -1464,7 +1514,7 @@ impl Kernel {
         let mut multi_ok = true;
         let mut writes = Vec::new();
         for op in &self.ops {
-            if let Some(d) = op_dest(op) {
+            if let Some(d) = op.dest() {
                 writes.push(d);
             }
             let s = match op {
@@ -1561,37 +1611,6 @@ impl Kernel {
             multi_ok,
         })
     }
-}
-
-fn op_dest(op: &Op) -> Option<Reg> {
-    Some(match op {
-        Op::Mov(d, _)
-        | Op::Add(d, _, _)
-        | Op::Sub(d, _, _)
-        | Op::Mul(d, _, _)
-        | Op::Div(d, _, _)
-        | Op::Neg(d, _)
-        | Op::Lt(d, _, _)
-        | Op::Le(d, _, _)
-        | Op::Gt(d, _, _)
-        | Op::Ge(d, _, _)
-        | Op::Eq(d, _, _)
-        | Op::Ne(d, _, _)
-        | Op::And(d, _, _)
-        | Op::Or(d, _, _)
-        | Op::Not(d, _)
-        | Op::Sel(d, _, _, _)
-        | Op::Call1(_, d, _)
-        | Op::Call2(_, d, _, _)
-        | Op::LdCol(d, _)
-        | Op::LdGlob(d, _)
-        | Op::LdV(d)
-        | Op::LdArea(d)
-        | Op::LdDiam(d)
-        | Op::LdIon(d, _, _)
-        | Op::LdW(d, _) => *d,
-        _ => return None,
-    })
 }
 
 fn sop_regs(s: &SOp) -> Vec<u32> {
@@ -1804,6 +1823,15 @@ impl Compiled {
         self.leak = self.current.as_ref().and_then(leak_shape);
         if !self.tables.is_empty() {
             self.leak = None;
+        }
+        for k in [&mut self.init]
+            .into_iter()
+            .chain(self.current.as_mut())
+            .chain(self.state.as_mut())
+            .chain(self.net_receive.as_mut())
+            .chain(self.net_receive_init.as_mut())
+        {
+            k.stores_global = k.ops.iter().any(|o| matches!(o, Op::StGlob(..)));
         }
         self.init.scalar = self.init.scalar_form(0).map(Box::new);
         if let Some(k) = self.current.as_mut() {

@@ -402,6 +402,17 @@ fn dlarfg(a: &mut [f64], n: usize, ai: usize, xs: usize, inc: usize) -> f64 {
     tau
 }
 
+/// The `len` elements of a Householder vector (`vsrc` from `vs`, stride `inc`) and its length
+/// without trailing zeros (LAPACK's `iladlr`-style scan in `dlarf`).
+fn reflector(vsrc: &[f64], vs: usize, inc: usize, len: usize) -> (Vec<f64>, usize) {
+    let v: Vec<f64> = (0..len).map(|k| vsrc[vs + k * inc]).collect();
+    let mut lastv = len;
+    while lastv > 0 && v[lastv - 1] == 0.0 {
+        lastv -= 1;
+    }
+    (v, lastv)
+}
+
 /// Applies `H = I − τ v vᵀ` from the left to the `m×n` block of `c` at `cv`; v = `m` elements
 /// of `vsrc` from `vs` with stride `inc` (v(1) already set to 1 by the caller).
 fn dlarf_left(
@@ -418,11 +429,7 @@ fn dlarf_left(
     if tau == 0.0 {
         return;
     }
-    let v: Vec<f64> = (0..m).map(|k| vsrc[vs + k * inc]).collect();
-    let mut lastv = m;
-    while lastv > 0 && v[lastv - 1] == 0.0 {
-        lastv -= 1;
-    }
+    let (v, lastv) = reflector(vsrc, vs, inc, m);
     let mut lastc = n;
     while lastc > 0 && (0..lastv).all(|i| c[cv.at(i, lastc - 1)] == 0.0) {
         lastc -= 1;
@@ -449,11 +456,7 @@ fn dlarf_right(
     if tau == 0.0 {
         return;
     }
-    let v: Vec<f64> = (0..n).map(|k| vsrc[vs + k * inc]).collect();
-    let mut lastv = n;
-    while lastv > 0 && v[lastv - 1] == 0.0 {
-        lastv -= 1;
-    }
+    let (v, lastv) = reflector(vsrc, vs, inc, n);
     let mut lastc = m;
     while lastc > 0 && (0..lastv).all(|j| c[cv.at(lastc - 1, j)] == 0.0) {
         lastc -= 1;
