@@ -660,6 +660,18 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
     let mut fbc = FunctionBuilderContext::new();
     {
         let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+        // register `r` of the variables `vs` (scalar or f64x2): read, define
+        macro_rules! u {
+            ($vs:expr, $r:expr) => {
+                b.use_var($vs[*$r as usize])
+            };
+        }
+        macro_rules! set {
+            ($vs:expr, $r:expr, $x:expr) => {{
+                let x = $x;
+                b.def_var($vs[*$r as usize], x)
+            }};
+        }
         let fl = MemFlagsData::trusted();
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -833,17 +845,6 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
             };
             let mask_to_f = |b: &mut FunctionBuilder, m: Value| b.ins().bitcast(vt, lanes, m);
             for op in &k.ops {
-                macro_rules! u {
-                    ($r:expr) => {
-                        b.use_var(vvars[*$r as usize])
-                    };
-                }
-                macro_rules! set {
-                    ($r:expr, $x:expr) => {{
-                        let x = $x;
-                        b.def_var(vvars[*$r as usize], x)
-                    }};
-                }
                 // addresses of lanes 0 and 1 in a node-indexed array
                 macro_rules! lane_addrs {
                     ($base:expr) => {{
@@ -882,16 +883,16 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                 match op {
                     Op::LdCol(d, c) => {
                         let p = b.ins().iadd(col_ptr[c], i8);
-                        set!(d, b.ins().load(vt, vflags, p, 0))
+                        set!(vvars, d, b.ins().load(vt, vflags, p, 0))
                     }
                     Op::StCol(c, a) => {
-                        let x = u!(a);
+                        let x = u!(vvars, a);
                         let p = b.ins().iadd(col_ptr[c], i8);
                         b.ins().store(vflags, x, p, 0);
                     }
                     Op::LdGlob(d, g) => {
                         let x = b.ins().load(types::F64, fl, globals, (8 * *g) as i32);
-                        set!(d, b.ins().splat(vt, x))
+                        set!(vvars, d, b.ins().splat(vt, x))
                     }
                     Op::LdV(d) | Op::LdArea(d) | Op::LdDiam(d) => {
                         let o = match op {
@@ -899,13 +900,13 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                             Op::LdArea(_) => off!(area),
                             _ => off!(diam),
                         };
-                        set!(d, gather!(node_arr[&o]))
+                        set!(vvars, d, gather!(node_arr[&o]))
                     }
                     Op::LdIon(d, s, f) => {
-                        set!(d, gather!(ion_ptr[&(*s, field_index(*f))]))
+                        set!(vvars, d, gather!(ion_ptr[&(*s, field_index(*f))]))
                     }
                     Op::StIon(s, f, a) => {
-                        let x = u!(a);
+                        let x = u!(vvars, a);
                         let ps = lane_addrs!(ion_ptr[&(*s, field_index(*f))]);
                         for (l, p) in ps.into_iter().enumerate() {
                             let xl = b.ins().extractlane(x, l as u8);
@@ -913,7 +914,7 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                         }
                     }
                     Op::AddIon(s, f, a) => {
-                        let x = u!(a);
+                        let x = u!(vvars, a);
                         let ps = lane_addrs!(ion_ptr[&(*s, field_index(*f))]);
                         for (l, p) in ps.into_iter().enumerate() {
                             let xl = b.ins().extractlane(x, l as u8);
@@ -923,7 +924,7 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                         }
                     }
                     Op::AccRhs(a, sign) | Op::AccD(a, sign) => {
-                        let x = u!(a);
+                        let x = u!(vvars, a);
                         let o = if matches!(op, Op::AccRhs(..)) {
                             off!(rhs)
                         } else {
@@ -1003,17 +1004,6 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                 b.switch_to_block(blk);
                 open = true;
             }
-            macro_rules! u {
-                ($r:expr) => {
-                    b.use_var(vars[*$r as usize])
-                };
-            }
-            macro_rules! set {
-                ($r:expr, $x:expr) => {{
-                    let x = $x;
-                    b.def_var(vars[*$r as usize], x)
-                }};
-            }
             macro_rules! node_addr {
                 ($base:expr) => {{
                     let base = $base;
@@ -1030,8 +1020,8 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
             match op {
                 Op::Call1(_, _, _) | Op::Call2(..) => {
                     let (d, xa, xb) = match op {
-                        Op::Call1(_, d, a) => (*d, u!(a), None),
-                        Op::Call2(_, d, a, c) => (*d, u!(a), Some(u!(c))),
+                        Op::Call1(_, d, a) => (*d, u!(vars, a), None),
+                        Op::Call2(_, d, a, c) => (*d, u!(vars, a), Some(u!(vars, c))),
                         _ => unreachable!(),
                     };
                     let mv = memo[site];
@@ -1103,18 +1093,22 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                 }
                 Op::LdCol(d, c) => {
                     let p = b.ins().iadd(col_ptr[c], i8);
-                    set!(d, b.ins().load(types::F64, fl, p, 0))
+                    set!(vars, d, b.ins().load(types::F64, fl, p, 0))
                 }
                 Op::StCol(c, a) => {
-                    let x = u!(a);
+                    let x = u!(vars, a);
                     let p = b.ins().iadd(col_ptr[c], i8);
                     b.ins().store(fl, x, p, 0);
                 }
                 Op::LdGlob(d, g) => {
-                    set!(d, b.ins().load(types::F64, fl, globals, (8 * *g) as i32))
+                    set!(
+                        vars,
+                        d,
+                        b.ins().load(types::F64, fl, globals, (8 * *g) as i32)
+                    )
                 }
                 Op::StGlob(g, a) => {
-                    let x = u!(a);
+                    let x = u!(vars, a);
                     b.ins().store(fl, x, globals, (8 * *g) as i32);
                 }
                 Op::LdV(d) | Op::LdArea(d) | Op::LdDiam(d) => {
@@ -1124,26 +1118,26 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                         _ => off!(diam),
                     };
                     let p = node_addr!(node_arr[&o]);
-                    set!(d, b.ins().load(types::F64, fl, p, 0))
+                    set!(vars, d, b.ins().load(types::F64, fl, p, 0))
                 }
                 Op::LdIon(d, s, f) => {
                     let p = node_addr!(ion_ptr[&(*s, field_index(*f))]);
-                    set!(d, b.ins().load(types::F64, fl, p, 0))
+                    set!(vars, d, b.ins().load(types::F64, fl, p, 0))
                 }
                 Op::StIon(s, f, a) => {
-                    let x = u!(a);
+                    let x = u!(vars, a);
                     let p = node_addr!(ion_ptr[&(*s, field_index(*f))]);
                     b.ins().store(fl, x, p, 0);
                 }
                 Op::AddIon(s, f, a) => {
-                    let x = u!(a);
+                    let x = u!(vars, a);
                     let p = node_addr!(ion_ptr[&(*s, field_index(*f))]);
                     let old = b.ins().load(types::F64, fl, p, 0);
                     let new = b.ins().fadd(old, x);
                     b.ins().store(fl, new, p, 0);
                 }
                 Op::AccRhs(a, sign) | Op::AccD(a, sign) => {
-                    let x = u!(a);
+                    let x = u!(vars, a);
                     let o = if matches!(op, Op::AccRhs(..)) {
                         off!(rhs)
                     } else {
@@ -1194,7 +1188,7 @@ fn compile(k: &Kernel, nregs: usize, kinetic: &[KineticSys]) -> Option<JitKernel
                     }
                 }
                 Op::SkipIfZero(c, s) | Op::Unless(c, s) => {
-                    let x = u!(c);
+                    let x = u!(vars, c);
                     let t = b.ins().fcmp(FloatCC::Equal, x, zero);
                     let next = b.create_block();
                     let target = targets[&(pc + 1 + *s as usize)];
