@@ -4,9 +4,10 @@
 //! [`PoissonSpikeGenerator`] reproduces BMTK's generator bit for bit for the same seed (MT19937
 //! with numpy's legacy seeding and `random_sample`): homogeneous and inhomogeneous (thinning)
 //! trains exactly; with refractoriness the rate goes through BMTK's fitted polynomial
-//! ([`RateCorrection`]), which Rall fits itself (by default within 2e-12 of numpy's LAPACK fit;
-//! with `fit_lapack`, numpy's own computation for a given OpenBLAS kernel set, bit-identical to
-//! BMTK on CPUs without AVX-512 — see `ratefit`) or takes from the caller.
+//! ([`RateCorrection`]), which Rall fits itself the way numpy does on the CPU it runs on
+//! (`RateCorrection::fit_for_host`: bit-identical to BMTK on CPUs without AVX-512; on AVX-512
+//! CPUs bit-identical when `abs_ref` is 0, otherwise within 2e-12 — see `ratefit`) or takes from
+//! the caller.
 //!
 //! What `rall poisson` calls:
 //!

@@ -13,10 +13,11 @@
 //! rate that can be achieved.
 //!
 //! Two solvers:
-//! * [`RateCorrection::fit`] (the generator's default): a one-sided Jacobi SVD plus one
-//!   refinement step. Agrees with BMTK to the conditioning of the problem, not bit for bit.
-//! * [`RateCorrection::fit_lapack`]: numpy's own path (`lstsq` → LAPACK `dgelsd`) re-implemented
-//!   with the floating-point behaviour of an OpenBLAS kernel set ([`Kernels`]; module `dgelsd`).
+//! * [`RateCorrection::fit`]: a one-sided Jacobi SVD plus one refinement step, for CPUs Rall does
+//!   not model. Agrees with BMTK to the conditioning of the problem, not bit for bit.
+//! * [`RateCorrection::fit_numpy`] / [`RateCorrection::fit_lapack`]: numpy's own path (`lstsq` →
+//!   LAPACK `dgelsd`) re-implemented with the floating-point behaviour of an OpenBLAS kernel set
+//!   ([`Kernels`]; module `dgelsd`), on the curve samples numpy computes ([`NumpyMath`]).
 //!   [`RateCorrection::polyfit_samples`] applies it to given samples.
 //!
 //! # Bit-identity with BMTK depends on the CPU — twice
@@ -33,10 +34,15 @@
 //!    Prescott): all 11 coefficients differ, and every refractory timestamp (by up to 1.7e-12
 //!    relative for the golden case, 6.1e-12 for others). SkylakeX and Haswell differ in three
 //!    kernels on this path (`dgemv('N')`, `dger`, small `dgemm`; details in `dgelsd.rs`).
-//! 2. **numpy's SIMD math.** On AVX-512 CPUs numpy evaluates `np.exp` and `np.power` (the
-//!    curve samples and `logspace`) with its AVX-512 routines, which differ from glibc in the
-//!    last bit for ~5% of arguments (3 of the 40 `logspace` values). Without AVX-512 (or with
-//!    `NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"`) they equal glibc's.
+//! 2. **numpy's SIMD math.** On CPUs with numpy's X86_V4 group (AVX-512) numpy evaluates
+//!    `np.power` (`logspace`) and `np.exp` (the curve samples) with its AVX-512 routines, which
+//!    differ from glibc in the last bit for ~5% of arguments (3 of the 40 `logspace` values).
+//!    Without AVX-512 (or with `NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"`) they
+//!    equal glibc's. The `logspace` values are fixed, so Rall carries numpy's AVX-512 ones
+//!    ([`NUMPY_X86_V4_LOGSPACE`], [`NumpyMath::X86V4`]). numpy's AVX-512 `exp` is not
+//!    reproduced: its errors reach 0.71 ulp, so it is not Tang's published table method, and
+//!    matching it bit for bit would mean transcribing the vendor routine numpy bundles, which
+//!    this project does not copy. Rall uses glibc's `exp` there.
 //!
 //! Consequences, all tested bit for bit in `tests/psg_golden.rs` on 40 (abs_ref, tau_ref) pairs:
 //! * Given numpy's own samples, [`RateCorrection::polyfit_samples`] equals `np.polyfit` in all
@@ -45,17 +51,20 @@
 //!   later AVX2 parts, AMD Zen 1–3): `fit_lapack(…, Kernels::Haswell)` equals BMTK's coefficients
 //!   and maximum rate, and refractory trains generated with it equal BMTK's node ids and
 //!   timestamps (5 trains). The same holds for SkylakeX kernels with numpy's AVX-512 math off.
-//! * **CPUs with AVX-512** as BMTK runs by default (the committed `refractory_homogeneous`
-//!   golden): BMTK's samples come from numpy's AVX-512 `exp`/`pow`, which Rall does not
-//!   reproduce; `fit_lapack(…, SkylakeX)` is then 4e-14 … 2e-12 from BMTK, `fit` 5e-13 …
-//!   1.5e-12, both inside BMTK's own cross-CPU spread.
+//! * **CPUs with AVX-512** as BMTK runs by default (configuration `default`, and the committed
+//!   `refractory_homogeneous` and `inhomogeneous` goldens): `fit_numpy(…, SkylakeX,
+//!   NumpyMath::X86V4)` equals BMTK bit for bit whenever glibc's `exp` agrees with numpy's on
+//!   every sample — always for `abs_ref = 0` (all `exp` arguments are ±0; this includes every
+//!   inhomogeneous train without refractoriness), and in 21 of the 40 recorded pairs. Otherwise
+//!   it is 4e-14 … 2e-12 from BMTK, inside BMTK's own cross-CPU spread (`fit`, the Jacobi
+//!   solver: 5e-13 … 1.5e-12).
 //!
-//! The generator's default is [`RateCorrection::fit_for_host`]: `fit_lapack` with the kernel set
+//! The generator's default is [`RateCorrection::fit_for_host`]: `fit_numpy` with the kernel set
 //! numpy's OpenBLAS picks on the CPU Rall runs on ([`host_kernels`]: AVX-512F → SkylakeX,
-//! AVX2 + FMA → Haswell), so that on the usual AVX2 desktop it reproduces what BMTK computes on
-//! the same machine bit for bit; elsewhere (other CPUs, or abs_ref too long for `fit_lapack`)
-//! the Jacobi [`fit`](RateCorrection::fit). Callers wanting another CPU class's bits pass
-//! `fit_lapack`'s result to `set_rate_correction`.
+//! AVX2 + FMA → Haswell) and numpy's math there ([`host_numpy_math`]), so that it reproduces what
+//! BMTK computes on the same machine, bit for bit as far as stated above; elsewhere (other CPUs,
+//! or abs_ref too long for `fit_lapack`) the Jacobi [`fit`](RateCorrection::fit). Callers wanting
+//! another CPU class's bits pass `fit_numpy`'s result to `set_rate_correction`.
 
 pub use crate::dgelsd::Kernels;
 use crate::SpikeError;
@@ -78,6 +87,90 @@ pub fn host_kernels() -> Option<Kernels> {
     None
 }
 
+/// Which float64 `exp`/`power` loops numpy runs for BMTK's curve samples (numpy's CPU dispatch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumpyMath {
+    /// numpy's scalar loops, i.e. glibc's `exp` and `pow`: CPUs without AVX-512, or numpy with
+    /// `NPY_DISABLE_CPU_FEATURES="X86_V4 …"`. Rall reproduces these samples bit for bit.
+    Libm,
+    /// numpy's X86_V4 (AVX-512) SIMD loops. Rall uses numpy's `logspace(0, 3, 40)` as these
+    /// loops compute it (recorded, [`NUMPY_X86_V4_LOGSPACE`]) but evaluates `exp` with glibc,
+    /// which differs from numpy's AVX-512 `exp` in the last bit for ~5% of arguments. The fit is
+    /// therefore BMTK's bit for bit whenever no `exp` argument lands on such a value; always when
+    /// `abs_ref == 0` (every `exp` argument is ±0), which covers all inhomogeneous rates without
+    /// refractoriness.
+    X86V4,
+}
+
+/// The numpy math [`NumpyMath`] BMTK's numpy uses on this CPU: [`NumpyMath::X86V4`] when the CPU
+/// has numpy's X86_V4 feature group (AVX-512 F, CD, BW, DQ, VL), else [`NumpyMath::Libm`].
+pub fn host_numpy_math() -> NumpyMath {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512cd")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            return NumpyMath::X86V4;
+        }
+    }
+    NumpyMath::Libm
+}
+
+/// `np.logspace(0, 3, 40)` as numpy 2.4.6's X86_V4 `power` loop computes it (recorded on an AVX-512
+/// CPU; `validation/golden/psg/polyfit_cases.json`, configuration `default`, holds the same values
+/// and `tests/psg_golden.rs` checks them). Entries 15, 33 and 38 are one ulp below glibc's
+/// `pow(10, y)`; all others equal it.
+pub const NUMPY_X86_V4_LOGSPACE: [f64; N_SAMPLES] = {
+    const fn f(b: u64) -> f64 {
+        f64::from_bits(b)
+    }
+    [
+        f(0x3ff0000000000000),
+        f(0x3ff319b5892e4682),
+        f(0x3ff6cd3875264c61),
+        f(0x3ffb3856686259b5),
+        f(0x40003f51bcd53f6b),
+        f(0x4003654c578e1a34),
+        f(0x40072774ff7ca201),
+        f(0x400ba40f4b138e96),
+        f(0x40107f9e0efb1ece),
+        f(0x4013b20e49e21768),
+        f(0x40178316a52f21ec),
+        f(0x401c11727c10b0f8),
+        f(0x4020c0e8d61daceb),
+        f(0x4024000000000000),
+        f(0x4027e022eb79d826),
+        f(0x402c8086926fdf7b),
+        f(0x40310336013d7812),
+        f(0x40344f262c0a8f46),
+        f(0x40383e9f6d71a0c0),
+        f(0x403cf1523f5bca83),
+        f(0x404146898eec391e),
+        f(0x40449f8592b9e681),
+        f(0x40489e91dc5a9d45),
+        f(0x404d63dc4e7aea69),
+        f(0x40518ae78d8a6e9b),
+        f(0x4054f1230ba51826),
+        f(0x4059000000000000),
+        f(0x405dd82ba6584e2f),
+        f(0x4061d0541b85ebb0),
+        f(0x40654403818cd616),
+        f(0x406962efb70d331b),
+        f(0x406e4e4748ce08f0),
+        f(0x407216d367995e92),
+        f(0x4075982bf2a74768),
+        f(0x4079c766f7686021),
+        f(0x407ec63653714497),
+        f(0x40825e69b10cd27f),
+        f(0x4085eda170ed0a41),
+        f(0x408a2d6bce8e5e33),
+        f(0x408f400000000000),
+    ]
+};
+
 const N_SAMPLES: usize = 40;
 const DEGREE: usize = 10;
 
@@ -95,14 +188,15 @@ impl RateCorrection {
     /// least-squares solver: within BMTK's own cross-CPU spread of BMTK's coefficients, not
     /// bitwise (see the module docs).
     pub fn fit(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
-        Self::fit_with(abs_ref, tau_ref, Solver::Jacobi)
+        Self::fit_with(abs_ref, tau_ref, Solver::Jacobi, NumpyMath::Libm)
     }
 
-    /// The generator's default fit: [`fit_lapack`](Self::fit_lapack) with [`host_kernels`] when
-    /// this CPU has a modelled kernel set and the fit size is supported, else [`fit`](Self::fit).
+    /// The generator's default fit: [`fit_numpy`](Self::fit_numpy) with [`host_kernels`] and
+    /// [`host_numpy_math`] when this CPU has a modelled kernel set and the fit size is supported,
+    /// else [`fit`](Self::fit).
     pub fn fit_for_host(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
         if let Some(k) = host_kernels() {
-            if let Ok(c) = Self::fit_lapack(abs_ref, tau_ref, k) {
+            if let Ok(c) = Self::fit_numpy(abs_ref, tau_ref, k, host_numpy_math()) {
                 return Ok(c);
             }
         }
@@ -110,16 +204,32 @@ impl RateCorrection {
     }
 
     /// Fit the correction as [`fit`](Self::fit), solving the least-squares problem the way
-    /// numpy's `dgelsd` does on the given OpenBLAS kernel set (module `dgelsd`). Bit-identical
-    /// to BMTK where numpy's curve samples equal glibc's `exp`/`pow` (numpy without its AVX-512
-    /// math: every CPU without AVX-512) and OpenBLAS runs that kernel set; see the module docs.
-    /// Needs at least 11 samples on the rising part of the curve (abs_ref below ≈ 0.15 s).
+    /// numpy's `dgelsd` does on the given OpenBLAS kernel set (module `dgelsd`), with glibc's
+    /// `exp`/`pow` for the curve samples ([`NumpyMath::Libm`]). Bit-identical to BMTK where numpy
+    /// runs its scalar math (every CPU without AVX-512) and OpenBLAS runs that kernel set; see
+    /// the module docs. Needs at least 11 samples on the rising part of the curve (abs_ref below
+    /// ≈ 0.15 s).
     pub fn fit_lapack(abs_ref: f64, tau_ref: f64, kernels: Kernels) -> Result<Self, SpikeError> {
-        Self::fit_with(abs_ref, tau_ref, Solver::Lapack(kernels))
+        Self::fit_numpy(abs_ref, tau_ref, kernels, NumpyMath::Libm)
     }
 
-    fn fit_with(abs_ref: f64, tau_ref: f64, solver: Solver) -> Result<Self, SpikeError> {
-        let (before, after) = sample_curve(abs_ref, tau_ref);
+    /// [`fit_lapack`](Self::fit_lapack) with the curve samples numpy computes under `math`.
+    pub fn fit_numpy(
+        abs_ref: f64,
+        tau_ref: f64,
+        kernels: Kernels,
+        math: NumpyMath,
+    ) -> Result<Self, SpikeError> {
+        Self::fit_with(abs_ref, tau_ref, Solver::Lapack(kernels), math)
+    }
+
+    fn fit_with(
+        abs_ref: f64,
+        tau_ref: f64,
+        solver: Solver,
+        math: NumpyMath,
+    ) -> Result<Self, SpikeError> {
+        let (before, after) = sample_curve(abs_ref, tau_ref, math);
         let mut max_i = 0;
         for i in 1..after.len() {
             if after[i] > after[max_i] {
@@ -183,19 +293,25 @@ impl RateCorrection {
     }
 }
 
-/// numpy `linspace(0, 3, 40)` → `10**y`, and the refractory curve at those rates.
-fn sample_curve(abs_ref: f64, tau_ref: f64) -> (Vec<f64>, Vec<f64>) {
-    let div = (N_SAMPLES - 1) as f64;
-    let step = 3.0 / div;
-    let mut before = Vec::with_capacity(N_SAMPLES);
-    for i in 0..N_SAMPLES {
-        let e = if i == N_SAMPLES - 1 {
-            3.0
-        } else {
-            i as f64 * step
-        };
-        before.push(10f64.powf(e));
-    }
+/// numpy `logspace(0, 3, 40)` (`10**linspace(0, 3, 40)`) under `math`, and the refractory curve at
+/// those rates.
+pub fn sample_curve(abs_ref: f64, tau_ref: f64, math: NumpyMath) -> (Vec<f64>, Vec<f64>) {
+    let before = match math {
+        NumpyMath::Libm => {
+            let step = 3.0 / (N_SAMPLES - 1) as f64;
+            (0..N_SAMPLES)
+                .map(|i| {
+                    let e = if i == N_SAMPLES - 1 {
+                        3.0
+                    } else {
+                        i as f64 * step
+                    };
+                    10f64.powf(e)
+                })
+                .collect()
+        }
+        NumpyMath::X86V4 => NUMPY_X86_V4_LOGSPACE.to_vec(),
+    };
     let after = before
         .iter()
         .map(|&r| {

@@ -3,6 +3,7 @@
 //! files fail the test.
 
 use rall_spikes::ratefit::Kernels::{self, Haswell, SkylakeX};
+use rall_spikes::ratefit::{sample_curve, NumpyMath, NUMPY_X86_V4_LOGSPACE};
 use rall_spikes::{
     FiringRate, PoissonSpikeGenerator, RateCorrection, SortOrder, SpikeTrains, TimeUnits,
 };
@@ -468,14 +469,96 @@ fn refractory_trains_bit_identical_with_fit_lapack() {
     }
 }
 
-/// The generator's default fit is `fit_lapack` with the kernel set numpy's OpenBLAS picks on this
-/// CPU (bitwise BMTK on AVX2 machines, see `ratefit`), and the Jacobi fit where none is modelled.
+/// Rall's `logspace(0, 3, 40)` per numpy math is what numpy computed in each recorded
+/// configuration: the recorded X86_V4 table in `default` (numpy's AVX-512 `power`), glibc's `pow`
+/// without AVX-512 math.
+#[test]
+fn logspace_matches_numpy_per_math() {
+    let g = polyfit_golden();
+    for (conf, c) in g["configurations"].as_object().unwrap() {
+        let math = if conf.contains("no_avx512_math") {
+            NumpyMath::Libm
+        } else {
+            NumpyMath::X86V4
+        };
+        let (before, _) = sample_curve(0.0, 0.0, math);
+        for case in c["cases"].as_array().unwrap() {
+            let want = hexes(&case["before"]);
+            assert_eq!(before[..want.len()], want[..], "{conf}");
+        }
+    }
+    let (libm, _) = sample_curve(0.0, 0.0, NumpyMath::Libm);
+    let differ: Vec<usize> = (0..libm.len())
+        .filter(|&i| libm[i] != NUMPY_X86_V4_LOGSPACE[i])
+        .collect();
+    assert_eq!(differ, [15, 33, 38], "numpy's AVX-512 pow vs glibc");
+}
+
+/// BMTK as it runs by default on an AVX-512 CPU (configuration `default`): where Rall's curve
+/// samples equal numpy's (every case with abs_ref = 0, whose `exp` arguments are all ±0, and any
+/// other where numpy's AVX-512 `exp` happens to agree with glibc on all samples), `fit_numpy` with
+/// the X86_V4 math and SkylakeX kernels equals BMTK's coefficients and maximum rate bit for bit.
+#[test]
+fn fit_numpy_bit_identical_with_avx512_math_where_samples_agree() {
+    let g = polyfit_golden();
+    let c = &g["configurations"]["default"];
+    let k = kernels_of("default", c);
+    let (mut agree, mut abs_ref_zero) = (0, 0);
+    for case in c["cases"].as_array().unwrap() {
+        let (a, t) = (
+            case["abs_ref"].as_f64().unwrap(),
+            case["tau_ref"].as_f64().unwrap(),
+        );
+        let want_after = hexes(&case["after"]);
+        let (_, after) = sample_curve(a, t, NumpyMath::X86V4);
+        if a == 0.0 {
+            abs_ref_zero += 1;
+            assert_eq!(after[..want_after.len()], want_after[..], "{a} {t}");
+        }
+        if after[..want_after.len()] != want_after[..] {
+            continue;
+        }
+        agree += 1;
+        let fit = RateCorrection::fit_numpy(a, t, k, NumpyMath::X86V4).unwrap();
+        assert_eq!(
+            fit.max_rate,
+            from_hex(case["max_fr_lim"].as_str().unwrap()),
+            "{a} {t}"
+        );
+        assert_eq!(
+            fit.coefficients,
+            hexes(&case["coefficients"]),
+            "abs_ref {a} tau_ref {t}"
+        );
+    }
+    eprintln!("{agree} of 40 default-configuration cases with numpy's samples ({abs_ref_zero} with abs_ref = 0)");
+    assert!(abs_ref_zero >= 5 && agree >= abs_ref_zero);
+}
+
+/// The inhomogeneous golden (made with numpy's AVX-512 math): its identity fit is reproduced bit
+/// for bit with the X86_V4 logspace, and not with glibc's (the logspace table matters).
+#[test]
+fn inhomogeneous_fit_bit_identical_with_avx512_logspace() {
+    let g = load("inhomogeneous");
+    let want = bmtk_correction(&g);
+    let fit = RateCorrection::fit_numpy(0.0, 0.0, SkylakeX, NumpyMath::X86V4).unwrap();
+    assert_eq!(fit.coefficients, want.coefficients);
+    assert_eq!(fit.max_rate, want.max_rate);
+    let libm = RateCorrection::fit_numpy(0.0, 0.0, SkylakeX, NumpyMath::Libm).unwrap();
+    assert_ne!(libm.coefficients, want.coefficients);
+}
+
+/// The generator's default fit is `fit_numpy` with the kernel set numpy's OpenBLAS picks and the
+/// math numpy dispatches on this CPU (see `ratefit`), and the Jacobi fit where none is modelled.
 #[test]
 fn generator_default_fit_follows_the_host_cpu() {
     let (a, t) = (0.002, 0.003);
     let default = RateCorrection::fit_for_host(a, t).unwrap();
     match rall_spikes::ratefit::host_kernels() {
-        Some(k) => assert_eq!(default, RateCorrection::fit_lapack(a, t, k).unwrap()),
+        Some(k) => assert_eq!(
+            default,
+            RateCorrection::fit_numpy(a, t, k, rall_spikes::ratefit::host_numpy_math()).unwrap()
+        ),
         None => assert_eq!(default, RateCorrection::fit(a, t).unwrap()),
     }
 }
