@@ -29,6 +29,11 @@ CASES = [
      'description': 'homogeneous with absolute + relative refractoriness',
      'population': 'refr', 'seed': 42, 'node_ids': list(range(5)), 'firing_rate': 30.0,
      'times': [0.0, 2.0], 'abs_ref': 0.002, 'tau_ref': 0.001, 'expect_n': None},
+    {'name': 'refractory_underdetermined',
+     'description': 'long absolute refractory period (0.3 s): only 7 samples on the rising part of the '
+                    'curve for 11 coefficients, numpy returns the minimum-norm fit (RankWarning)',
+     'population': 'slow', 'seed': 3, 'node_ids': list(range(20)), 'firing_rate': 0.5,
+     'times': [0.0, 100.0], 'abs_ref': 0.3, 'tau_ref': 0, 'expect_n': None},
     {'name': 'tutorial_seconds',
      'description': 'tutorial train with output_units="s" and scalar times=3.0 (-> (0, 3.0)): same draws, '
                     'timestamps are the raw seconds (no *1000.0)',

@@ -390,6 +390,10 @@ fn lstsq_jacobi(a: &[f64], m: usize, n: usize, y: &[f64], rcond: f64) -> Option<
     for j in 0..n {
         v[j * n + j] = 1.0;
     }
+    // Columns this small are numerically zero (m < n leaves at least n − m of them after
+    // orthogonalisation); rotating them against each other would chase rounding noise forever.
+    // Their singular values fall below rcond·σmax and are dropped anyway.
+    let negligible = 1e-30 * a.iter().map(|x| x * x).sum::<f64>();
     let mut converged = false;
     for _sweep in 0..100 {
         let mut rotated = false;
@@ -403,7 +407,11 @@ fn lstsq_jacobi(a: &[f64], m: usize, n: usize, y: &[f64], rcond: f64) -> Option<
                     beta += uq * uq;
                     gamma += up * uq;
                 }
-                if gamma == 0.0 || gamma.abs() <= 1e-15 * (alpha * beta).sqrt() {
+                if gamma == 0.0
+                    || gamma.abs() <= 1e-15 * (alpha * beta).sqrt()
+                    || alpha <= negligible
+                    || beta <= negligible
+                {
                     continue;
                 }
                 rotated = true;
