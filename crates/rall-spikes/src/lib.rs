@@ -28,6 +28,7 @@ mod dgelsd;
 mod error;
 mod files;
 pub mod mt;
+pub mod npmath;
 mod poisson;
 pub mod ratefit;
 mod trains;
@@ -35,6 +36,7 @@ mod trains;
 pub use error::SpikeError;
 pub use files::FileType;
 pub use mt::Mt19937;
+pub use npmath::NumpyMath;
 pub use poisson::{
     parse_node_ids, parse_times, read_rate_table, FiringRate, PoissonOptions,
     PoissonSpikeGenerator, RateSpec, TimeUnits,

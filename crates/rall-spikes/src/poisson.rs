@@ -5,6 +5,7 @@
 //! shared by all `add` calls of a generator, nodes are processed in the order given.
 
 use crate::mt::Mt19937;
+use crate::npmath::NumpyMath;
 use crate::ratefit::RateCorrection;
 use crate::{SpikeError, SpikeTrains};
 use std::path::Path;
@@ -54,6 +55,8 @@ pub struct PoissonSpikeGenerator {
     trains: SpikeTrains,
     /// Optional override of the refractory rate correction (see [`RateCorrection`]).
     correction_override: Option<RateCorrection>,
+    /// The numpy math whose roundings the trains reproduce (see [`NumpyMath`]).
+    math: NumpyMath,
 }
 
 impl PoissonSpikeGenerator {
@@ -66,7 +69,20 @@ impl PoissonSpikeGenerator {
             units,
             trains,
             correction_override: None,
+            math: NumpyMath::host(),
         }
+    }
+
+    /// Reproduce BMTK as numpy runs on another CPU class (default: this CPU's,
+    /// [`NumpyMath::host`]). It decides the rate correction's curve samples and the refractory
+    /// weight's `exp`.
+    pub fn set_numpy_math(&mut self, math: NumpyMath) {
+        self.math = math;
+    }
+
+    /// The numpy math the trains follow.
+    pub fn numpy_math(&self) -> NumpyMath {
+        self.math
     }
 
     /// Use the given rate-correction polynomial instead of fitting one (e.g. the coefficients
@@ -78,7 +94,7 @@ impl PoissonSpikeGenerator {
     fn correction(&self, abs_ref: f64, tau_ref: f64) -> Result<RateCorrection, SpikeError> {
         match &self.correction_override {
             Some(c) => Ok(c.clone()),
-            None => RateCorrection::fit_for_host(abs_ref, tau_ref),
+            None => RateCorrection::fit_for_host_with(abs_ref, tau_ref, self.math),
         }
     }
 
@@ -159,7 +175,7 @@ impl PoissonSpikeGenerator {
                 if t > tstop || t.is_nan() {
                     break;
                 }
-                let w = refractory_weight(interval, abs_ref, tau_ref);
+                let w = refractory_weight(interval, abs_ref, tau_ref, self.math);
                 if w == 1.0 || self.rng.random_sample() < w {
                     ids.push(node);
                     ts.push(t * conv);
@@ -230,7 +246,7 @@ impl PoissonSpikeGenerator {
                 if t > tstop || t.is_nan() {
                     break;
                 }
-                let w = refractory_weight(interval, abs_ref, tau_ref);
+                let w = refractory_weight(interval, abs_ref, tau_ref, self.math);
                 while times[k] <= t {
                     k += 1;
                     if k == times.len() {
@@ -305,9 +321,9 @@ fn check_nonneg(name: &'static str, v: f64) -> Result<(), SpikeError> {
 }
 
 /// BMTK's acceptance weight for an inter-spike interval (1 without refractoriness).
-fn refractory_weight(interval: f64, abs_ref: f64, tau_ref: f64) -> f64 {
+fn refractory_weight(interval: f64, abs_ref: f64, tau_ref: f64, math: NumpyMath) -> f64 {
     let mut w = if tau_ref != 0.0 {
-        1.0 - (-(interval - abs_ref) / tau_ref).exp()
+        1.0 - math.exp(-(interval - abs_ref) / tau_ref)
     } else {
         1.0
     };

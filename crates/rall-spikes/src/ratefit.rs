@@ -38,11 +38,9 @@
 //!    `np.power` (`logspace`) and `np.exp` (the curve samples) with its AVX-512 routines, which
 //!    differ from glibc in the last bit for ~5% of arguments (3 of the 40 `logspace` values).
 //!    Without AVX-512 (or with `NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"`) they
-//!    equal glibc's. The `logspace` values are fixed, so Rall carries numpy's AVX-512 ones
-//!    ([`NUMPY_X86_V4_LOGSPACE`], [`NumpyMath::X86V4`]). numpy's AVX-512 `exp` is not
-//!    reproduced: its errors reach 0.71 ulp, so it is not Tang's published table method, and
-//!    matching it bit for bit would mean transcribing the vendor routine numpy bundles, which
-//!    this project does not copy. Rall uses glibc's `exp` there.
+//!    equal glibc's. [`NumpyMath`] selects either: the `logspace` values are fixed, so Rall
+//!    carries numpy's AVX-512 ones ([`NUMPY_X86_V4_LOGSPACE`]), and `exp` is modelled in
+//!    [`crate::npmath`] (bitwise for |x| ≤ 707.7, all arguments of refractory periods ≤ 0.2 s).
 //!
 //! Consequences, all tested bit for bit in `tests/psg_golden.rs` on 40 (abs_ref, tau_ref) pairs:
 //! * Given numpy's own samples, [`RateCorrection::polyfit_samples`] equals `np.polyfit` in all
@@ -53,15 +51,12 @@
 //!   timestamps (5 trains). The same holds for SkylakeX kernels with numpy's AVX-512 math off.
 //! * **CPUs with AVX-512** as BMTK runs by default (configuration `default`, and the committed
 //!   `refractory_homogeneous` and `inhomogeneous` goldens): `fit_numpy(…, SkylakeX,
-//!   NumpyMath::X86V4)` equals BMTK bit for bit whenever glibc's `exp` agrees with numpy's on
-//!   every sample — always for `abs_ref = 0` (all `exp` arguments are ±0; this includes every
-//!   inhomogeneous train without refractoriness), and in 21 of the 40 recorded pairs. Otherwise
-//!   it is 4e-14 … 2e-12 from BMTK, inside BMTK's own cross-CPU spread (`fit`, the Jacobi
-//!   solver: 5e-13 … 1.5e-12).
+//!   NumpyMath::X86V4)` equals BMTK's coefficients and maximum rate (40 pairs) and the refractory
+//!   train.
 //!
 //! The generator's default is [`RateCorrection::fit_for_host`]: `fit_numpy` with the kernel set
 //! numpy's OpenBLAS picks on the CPU Rall runs on ([`host_kernels`]: AVX-512F → SkylakeX,
-//! AVX2 + FMA → Haswell) and numpy's math there ([`host_numpy_math`]), so that it reproduces what
+//! AVX2 + FMA → Haswell) and numpy's math there ([`NumpyMath::host`]), so that it reproduces what
 //! BMTK computes on the same machine, bit for bit as far as stated above; elsewhere (other CPUs,
 //! or abs_ref too long for `fit_lapack`) the Jacobi [`fit`](RateCorrection::fit). Callers wanting
 //! another CPU class's bits pass `fit_numpy`'s result to `set_rate_correction`.
@@ -87,37 +82,7 @@ pub fn host_kernels() -> Option<Kernels> {
     None
 }
 
-/// Which float64 `exp`/`power` loops numpy runs for BMTK's curve samples (numpy's CPU dispatch).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NumpyMath {
-    /// numpy's scalar loops, i.e. glibc's `exp` and `pow`: CPUs without AVX-512, or numpy with
-    /// `NPY_DISABLE_CPU_FEATURES="X86_V4 …"`. Rall reproduces these samples bit for bit.
-    Libm,
-    /// numpy's X86_V4 (AVX-512) SIMD loops. Rall uses numpy's `logspace(0, 3, 40)` as these
-    /// loops compute it (recorded, [`NUMPY_X86_V4_LOGSPACE`]) but evaluates `exp` with glibc,
-    /// which differs from numpy's AVX-512 `exp` in the last bit for ~5% of arguments. The fit is
-    /// therefore BMTK's bit for bit whenever no `exp` argument lands on such a value; always when
-    /// `abs_ref == 0` (every `exp` argument is ±0), which covers all inhomogeneous rates without
-    /// refractoriness.
-    X86V4,
-}
-
-/// The numpy math [`NumpyMath`] BMTK's numpy uses on this CPU: [`NumpyMath::X86V4`] when the CPU
-/// has numpy's X86_V4 feature group (AVX-512 F, CD, BW, DQ, VL), else [`NumpyMath::Libm`].
-pub fn host_numpy_math() -> NumpyMath {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512cd")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-        {
-            return NumpyMath::X86V4;
-        }
-    }
-    NumpyMath::Libm
-}
+pub use crate::npmath::NumpyMath;
 
 /// `np.logspace(0, 3, 40)` as numpy 2.4.6's X86_V4 `power` loop computes it (recorded on an AVX-512
 /// CPU; `validation/golden/psg/polyfit_cases.json`, configuration `default`, holds the same values
@@ -192,15 +157,24 @@ impl RateCorrection {
     }
 
     /// The generator's default fit: [`fit_numpy`](Self::fit_numpy) with [`host_kernels`] and
-    /// [`host_numpy_math`] when this CPU has a modelled kernel set and the fit size is supported,
-    /// else [`fit`](Self::fit).
+    /// [`NumpyMath::host`] when this CPU has a modelled kernel set and the fit size is supported,
+    /// else the Jacobi solver on the same samples.
     pub fn fit_for_host(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
+        Self::fit_for_host_with(abs_ref, tau_ref, NumpyMath::host())
+    }
+
+    /// [`fit_for_host`](Self::fit_for_host) with the curve samples of numpy math `math`.
+    pub fn fit_for_host_with(
+        abs_ref: f64,
+        tau_ref: f64,
+        math: NumpyMath,
+    ) -> Result<Self, SpikeError> {
         if let Some(k) = host_kernels() {
-            if let Ok(c) = Self::fit_numpy(abs_ref, tau_ref, k, host_numpy_math()) {
+            if let Ok(c) = Self::fit_numpy(abs_ref, tau_ref, k, math) {
                 return Ok(c);
             }
         }
-        Self::fit(abs_ref, tau_ref)
+        Self::fit_with(abs_ref, tau_ref, Solver::Jacobi, math)
     }
 
     /// Fit the correction as [`fit`](Self::fit), solving the least-squares problem the way
@@ -316,12 +290,12 @@ pub fn sample_curve(abs_ref: f64, tau_ref: f64, math: NumpyMath) -> (Vec<f64>, V
         .iter()
         .map(|&r| {
             if tau_ref != 0.0 {
-                ((-r * abs_ref).exp()
-                    - r * (abs_ref / tau_ref).exp() * tau_ref / (r * tau_ref + 1.0)
-                        * (-(r + 1.0 / tau_ref) * abs_ref).exp())
+                (math.exp(-r * abs_ref)
+                    - r * math.exp(abs_ref / tau_ref) * tau_ref / (r * tau_ref + 1.0)
+                        * math.exp(-(r + 1.0 / tau_ref) * abs_ref))
                     * r
             } else {
-                (-r * abs_ref).exp() * r
+                math.exp(-r * abs_ref) * r
             }
         })
         .collect();
