@@ -22,6 +22,14 @@ struct Cli {
     command: Command,
 }
 
+/// `rall poisson --numpy-cpu`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum NumpyCpuArg {
+    Auto,
+    Avx512,
+    Avx2,
+}
+
 #[derive(Subcommand)]
 enum NmodlCommand {
     /// Parse and analyse .mod files; describe each mechanism (name, kind, ions, parameters,
@@ -134,13 +142,17 @@ enum Command {
         #[arg(long)]
         seed: Option<u32>,
         /// Absolute refractory period in seconds. With refractoriness the rate goes through BMTK's
-        /// fitted correction, computed as numpy does on this CPU: bit-identical to BMTK on CPUs
-        /// without AVX-512; on AVX-512 CPUs within 2e-12 relative unless abs_ref is 0.
+        /// fitted correction, computed as numpy computes it (see --numpy-cpu).
         #[arg(long, default_value_t = 0.0)]
         abs_ref: f64,
         /// Relative refractory time constant in seconds.
         #[arg(long, default_value_t = 0.0)]
         tau_ref: f64,
+        /// Reproduce BMTK as its numpy computes on this CPU (`auto`), on CPUs with AVX-512
+        /// (`avx512`: numpy's SIMD math, OpenBLAS SkylakeX kernels) or on AVX2 CPUs without it
+        /// (`avx2`: glibc's math, OpenBLAS Haswell kernels). Refractory trains depend on it.
+        #[arg(long, value_enum, default_value_t = NumpyCpuArg::Auto)]
+        numpy_cpu: NumpyCpuArg,
         /// Output file.
         #[arg(short, long)]
         output: PathBuf,
@@ -236,6 +248,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             abs_ref,
             tau_ref,
+            numpy_cpu,
             output,
         } => {
             let ids = rall_spikes::parse_node_ids(&node_ids)?;
@@ -251,6 +264,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             opts.times = rall_spikes::parse_times(&times)?;
             opts.abs_ref = abs_ref;
             opts.tau_ref = tau_ref;
+            opts.numpy_cpu = match numpy_cpu {
+                NumpyCpuArg::Auto => None,
+                NumpyCpuArg::Avx512 => Some(rall_spikes::NumpyCpu::AVX512),
+                NumpyCpuArg::Avx2 => Some(rall_spikes::NumpyCpu::AVX2),
+            };
             let st = opts.generate_to(&output)?;
             emit(&format!(
                 "wrote {} spikes for {} nodes of '{}' to {}\n",

@@ -41,5 +41,5 @@ pub use poisson::{
     parse_node_ids, parse_times, read_rate_table, FiringRate, PoissonOptions,
     PoissonSpikeGenerator, RateSpec, TimeUnits,
 };
-pub use ratefit::RateCorrection;
+pub use ratefit::{NumpyCpu, RateCorrection};
 pub use trains::{PopulationSpikes, SortOrder, Spike, SpikeTrains};

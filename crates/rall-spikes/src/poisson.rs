@@ -5,8 +5,7 @@
 //! shared by all `add` calls of a generator, nodes are processed in the order given.
 
 use crate::mt::Mt19937;
-use crate::npmath::NumpyMath;
-use crate::ratefit::RateCorrection;
+use crate::ratefit::{NumpyCpu, RateCorrection};
 use crate::{SpikeError, SpikeTrains};
 use std::path::Path;
 
@@ -55,8 +54,8 @@ pub struct PoissonSpikeGenerator {
     trains: SpikeTrains,
     /// Optional override of the refractory rate correction (see [`RateCorrection`]).
     correction_override: Option<RateCorrection>,
-    /// The numpy math whose roundings the trains reproduce (see [`NumpyMath`]).
-    math: NumpyMath,
+    /// The CPU class whose numpy the trains reproduce (see [`NumpyCpu`]).
+    cpu: NumpyCpu,
 }
 
 impl PoissonSpikeGenerator {
@@ -69,20 +68,20 @@ impl PoissonSpikeGenerator {
             units,
             trains,
             correction_override: None,
-            math: NumpyMath::host(),
+            cpu: NumpyCpu::host(),
         }
     }
 
-    /// Reproduce BMTK as numpy runs on another CPU class (default: this CPU's,
-    /// [`NumpyMath::host`]). It decides the rate correction's curve samples and the refractory
-    /// weight's `exp`.
-    pub fn set_numpy_math(&mut self, math: NumpyMath) {
-        self.math = math;
+    /// Reproduce BMTK as its numpy runs on CPU class `cpu` (default: this CPU's,
+    /// [`NumpyCpu::host`]). It decides the rate correction (curve samples and least-squares
+    /// kernels) and the refractory weight's `exp`.
+    pub fn set_numpy_cpu(&mut self, cpu: NumpyCpu) {
+        self.cpu = cpu;
     }
 
-    /// The numpy math the trains follow.
-    pub fn numpy_math(&self) -> NumpyMath {
-        self.math
+    /// The CPU class the trains follow.
+    pub fn numpy_cpu(&self) -> NumpyCpu {
+        self.cpu
     }
 
     /// Use the given rate-correction polynomial instead of fitting one (e.g. the coefficients
@@ -94,7 +93,7 @@ impl PoissonSpikeGenerator {
     fn correction(&self, abs_ref: f64, tau_ref: f64) -> Result<RateCorrection, SpikeError> {
         match &self.correction_override {
             Some(c) => Ok(c.clone()),
-            None => RateCorrection::fit_for_host_with(abs_ref, tau_ref, self.math),
+            None => RateCorrection::fit_for(abs_ref, tau_ref, self.cpu),
         }
     }
 
@@ -175,7 +174,7 @@ impl PoissonSpikeGenerator {
                 if t > tstop || t.is_nan() {
                     break;
                 }
-                let w = refractory_weight(interval, abs_ref, tau_ref, self.math);
+                let w = refractory_weight(interval, abs_ref, tau_ref, self.cpu.math);
                 if w == 1.0 || self.rng.random_sample() < w {
                     ids.push(node);
                     ts.push(t * conv);
@@ -246,7 +245,7 @@ impl PoissonSpikeGenerator {
                 if t > tstop || t.is_nan() {
                     break;
                 }
-                let w = refractory_weight(interval, abs_ref, tau_ref, self.math);
+                let w = refractory_weight(interval, abs_ref, tau_ref, self.cpu.math);
                 while times[k] <= t {
                     k += 1;
                     if k == times.len() {
@@ -321,7 +320,7 @@ fn check_nonneg(name: &'static str, v: f64) -> Result<(), SpikeError> {
 }
 
 /// BMTK's acceptance weight for an inter-spike interval (1 without refractoriness).
-fn refractory_weight(interval: f64, abs_ref: f64, tau_ref: f64, math: NumpyMath) -> f64 {
+fn refractory_weight(interval: f64, abs_ref: f64, tau_ref: f64, math: crate::NumpyMath) -> f64 {
     let mut w = if tau_ref != 0.0 {
         1.0 - math.exp(-(interval - abs_ref) / tau_ref)
     } else {
@@ -356,6 +355,8 @@ pub struct PoissonOptions {
     /// Relative refractory time constant (s).
     pub tau_ref: f64,
     pub units: TimeUnits,
+    /// Whose numpy to reproduce; `None` = this CPU's ([`NumpyCpu::host`]).
+    pub numpy_cpu: Option<NumpyCpu>,
 }
 
 impl PoissonOptions {
@@ -370,12 +371,16 @@ impl PoissonOptions {
             abs_ref: 0.0,
             tau_ref: 0.0,
             units: TimeUnits::Ms,
+            numpy_cpu: None,
         }
     }
 
     /// Run the generator.
     pub fn generate(&self) -> Result<SpikeTrains, SpikeError> {
         let mut g = PoissonSpikeGenerator::new(Some(&self.population), self.seed, self.units);
+        if let Some(c) = self.numpy_cpu {
+            g.set_numpy_cpu(c);
+        }
         match &self.rate {
             RateSpec::Constant(r) => g.add_homogeneous(
                 &self.node_ids,

@@ -54,12 +54,13 @@
 //!   NumpyMath::X86V4)` equals BMTK's coefficients and maximum rate (40 pairs) and the refractory
 //!   train.
 //!
-//! The generator's default is [`RateCorrection::fit_for_host`]: `fit_numpy` with the kernel set
-//! numpy's OpenBLAS picks on the CPU Rall runs on ([`host_kernels`]: AVX-512F → SkylakeX,
-//! AVX2 + FMA → Haswell) and numpy's math there ([`NumpyMath::host`]), so that it reproduces what
-//! BMTK computes on the same machine, bit for bit as far as stated above; elsewhere (other CPUs,
-//! or abs_ref too long for `fit_lapack`) the Jacobi [`fit`](RateCorrection::fit). Callers wanting
-//! another CPU class's bits pass `fit_numpy`'s result to `set_rate_correction`.
+//! The generator's default is [`RateCorrection::fit_for_host`] = [`RateCorrection::fit_for`] the
+//! CPU class Rall runs on ([`NumpyCpu::host`]: numpy's math there, and the kernel set numpy's
+//! OpenBLAS picks, [`host_kernels`]: AVX-512F → SkylakeX, AVX2 + FMA → Haswell), so that it
+//! reproduces what BMTK computes on the same machine, bit for bit; elsewhere (other CPUs, or
+//! abs_ref too long for `fit_lapack`) the Jacobi solver. To reproduce another CPU class's bits,
+//! give the generator that class (`PoissonSpikeGenerator::set_numpy_cpu`, `rall poisson
+//! --numpy-cpu`).
 
 pub use crate::dgelsd::Kernels;
 use crate::SpikeError;
@@ -83,6 +84,39 @@ pub fn host_kernels() -> Option<Kernels> {
 }
 
 pub use crate::npmath::NumpyMath;
+
+/// What BMTK's numpy computes with on a class of CPU: its float64 math and the OpenBLAS kernel
+/// set behind `np.polyfit`. Rall reproduces BMTK's refractory fit bit for bit for a given class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumpyCpu {
+    /// numpy's `exp`/`log`/`power`.
+    pub math: NumpyMath,
+    /// OpenBLAS's kernels, if Rall models them (else the fit uses the Jacobi solver).
+    pub kernels: Option<Kernels>,
+}
+
+impl NumpyCpu {
+    /// CPUs with AVX-512 (Intel Skylake-SP and later servers, Ice Lake and later clients, AMD Zen
+    /// 4 and later): numpy's AVX-512 math, OpenBLAS SkylakeX kernels.
+    pub const AVX512: NumpyCpu = NumpyCpu {
+        math: NumpyMath::X86V4,
+        kernels: Some(Kernels::SkylakeX),
+    };
+    /// CPUs with AVX2 and FMA but no AVX-512 (Intel Haswell … Comet Lake, AMD Zen 1–3): glibc's
+    /// math, OpenBLAS Haswell kernels.
+    pub const AVX2: NumpyCpu = NumpyCpu {
+        math: NumpyMath::Libm,
+        kernels: Some(Kernels::Haswell),
+    };
+
+    /// This CPU's class ([`NumpyMath::host`], [`host_kernels`]).
+    pub fn host() -> NumpyCpu {
+        NumpyCpu {
+            math: NumpyMath::host(),
+            kernels: host_kernels(),
+        }
+    }
+}
 
 /// `np.logspace(0, 3, 40)` as numpy 2.4.6's X86_V4 `power` loop computes it (recorded on an AVX-512
 /// CPU; `validation/golden/psg/polyfit_cases.json`, configuration `default`, holds the same values
@@ -156,25 +190,21 @@ impl RateCorrection {
         Self::fit_with(abs_ref, tau_ref, Solver::Jacobi, NumpyMath::Libm)
     }
 
-    /// The generator's default fit: [`fit_numpy`](Self::fit_numpy) with [`host_kernels`] and
-    /// [`NumpyMath::host`] when this CPU has a modelled kernel set and the fit size is supported,
-    /// else the Jacobi solver on the same samples.
+    /// The generator's default fit: [`fit_for`](Self::fit_for) this CPU's class.
     pub fn fit_for_host(abs_ref: f64, tau_ref: f64) -> Result<Self, SpikeError> {
-        Self::fit_for_host_with(abs_ref, tau_ref, NumpyMath::host())
+        Self::fit_for(abs_ref, tau_ref, NumpyCpu::host())
     }
 
-    /// [`fit_for_host`](Self::fit_for_host) with the curve samples of numpy math `math`.
-    pub fn fit_for_host_with(
-        abs_ref: f64,
-        tau_ref: f64,
-        math: NumpyMath,
-    ) -> Result<Self, SpikeError> {
-        if let Some(k) = host_kernels() {
-            if let Ok(c) = Self::fit_numpy(abs_ref, tau_ref, k, math) {
+    /// The fit BMTK computes on CPU class `cpu`: [`fit_numpy`](Self::fit_numpy) with its kernel
+    /// set and math when the kernels are modelled and the fit size is supported, else the Jacobi
+    /// solver on the same curve samples.
+    pub fn fit_for(abs_ref: f64, tau_ref: f64, cpu: NumpyCpu) -> Result<Self, SpikeError> {
+        if let Some(k) = cpu.kernels {
+            if let Ok(c) = Self::fit_numpy(abs_ref, tau_ref, k, cpu.math) {
                 return Ok(c);
             }
         }
-        Self::fit_with(abs_ref, tau_ref, Solver::Jacobi, math)
+        Self::fit_with(abs_ref, tau_ref, Solver::Jacobi, cpu.math)
     }
 
     /// Fit the correction as [`fit`](Self::fit), solving the least-squares problem the way

@@ -5,7 +5,7 @@
 use rall_spikes::ratefit::Kernels::{self, Haswell, SkylakeX};
 use rall_spikes::ratefit::{sample_curve, NumpyMath, NUMPY_X86_V4_LOGSPACE};
 use rall_spikes::{
-    FiringRate, PoissonSpikeGenerator, RateCorrection, SortOrder, SpikeTrains, TimeUnits,
+    FiringRate, NumpyCpu, PoissonSpikeGenerator, RateCorrection, SortOrder, SpikeTrains, TimeUnits,
 };
 use serde_json::Value as J;
 use std::path::PathBuf;
@@ -47,8 +47,9 @@ fn run(g: &J, correction: Option<RateCorrection>) -> (Vec<u64>, Vec<f64>) {
         TimeUnits::Ms,
     );
     psg.set_rate_correction(correction);
-    // The goldens in validation/golden/psg were made on an AVX-512 CPU (PROVENANCE.json).
-    psg.set_numpy_math(NumpyMath::X86V4);
+    // The goldens in validation/golden/psg were made on an AVX-512 CPU with OpenBLAS's SkylakeX
+    // kernels (PROVENANCE.json).
+    psg.set_numpy_cpu(NumpyCpu::AVX512);
     let rate = if p["firing_rate"].is_array() {
         FiringRate::Samples(f64s(&p["firing_rate"]))
     } else {
@@ -488,7 +489,10 @@ fn refractory_trains_bit_identical_with_fit_lapack() {
                 TimeUnits::Ms,
             );
             psg.set_rate_correction(Some(fit));
-            psg.set_numpy_math(NumpyMath::Libm);
+            psg.set_numpy_cpu(NumpyCpu {
+                math: NumpyMath::Libm,
+                kernels: Some(k),
+            });
             psg.add(
                 &u64s(&tr["node_ids_in"]),
                 &FiringRate::Constant(fr),
@@ -590,17 +594,27 @@ fn inhomogeneous_fit_bit_identical_with_avx512_logspace() {
     assert_ne!(libm.coefficients, want.coefficients);
 }
 
-/// The generator's default fit is `fit_numpy` with the kernel set numpy's OpenBLAS picks and the
-/// math numpy dispatches on this CPU (see `ratefit`), and the Jacobi fit where none is modelled.
+/// The generator's default fit is the one BMTK computes on this CPU's class (see `ratefit`).
 #[test]
 fn generator_default_fit_follows_the_host_cpu() {
     let (a, t) = (0.002, 0.003);
     let default = RateCorrection::fit_for_host(a, t).unwrap();
-    match rall_spikes::ratefit::host_kernels() {
+    assert_eq!(
+        default,
+        RateCorrection::fit_for(a, t, NumpyCpu::host()).unwrap()
+    );
+    match NumpyCpu::host().kernels {
         Some(k) => assert_eq!(
             default,
             RateCorrection::fit_numpy(a, t, k, NumpyMath::host()).unwrap()
         ),
-        None => assert_eq!(default, RateCorrection::fit(a, t).unwrap()),
+        None => assert_eq!(
+            default.max_rate,
+            RateCorrection::fit(a, t).unwrap().max_rate
+        ),
     }
+    assert_eq!(
+        PoissonSpikeGenerator::new(None, Some(1), TimeUnits::Ms).numpy_cpu(),
+        NumpyCpu::host()
+    );
 }
