@@ -1,5 +1,5 @@
 //! Minimum-norm least squares as numpy's `lstsq` computes it: LAPACK `dgelsd` (reference LAPACK
-//! 3.12.0, as bundled in numpy 2.4.6's OpenBLAS 0.3.31) for `m ≥ n`, with the floating-point
+//! 3.12.0, as bundled in numpy 2.4.6's OpenBLAS 0.3.31), with the floating-point
 //! behaviour of the BLAS kernels of one OpenBLAS kernel set ([`Kernels`]: `SkylakeX`, which
 //! AVX-512 CPUs get, or `Haswell`, which AVX2 CPUs incl. AMD Zen get).
 //!
@@ -12,7 +12,10 @@
 //! `n×n` R (`dgebd2`); otherwise bidiagonalise A directly. Then `Q_Bᵀ` on b, the bidiagonal solve
 //! (`dlalsd` for `n ≤ 25`: implicit-shift QR `dbdsqr` with rotations applied to `Vᵀ` and b, then
 //! `dlasdq`'s ascending sort, singular values ≤ rcond·σ_max dropped, `Vᵀᵀ` product) and `P` on the
-//! result.
+//! result. Paths for `m < n` (SkylakeX only; checked against numpy on 9 fits with 3 … 10 samples):
+//! `n ≥ ⌊1.6·m⌋` → LQ (`dgelq2`), the `m×m` L solved as above, `Qᵀ` (`dorml2`) on the
+//! zero-padded result; otherwise lower-bidiagonalise A (`dgebd2`), `Q_Bᵀ` on b(2:m), rotate to
+//! upper bidiagonal form with b (`dlalsd`'s `dlartg`/`drot` step), solve, and `P` over all n rows.
 //!
 //! Kernel behaviour reproduced (measured against the library; both sets unless noted):
 //! * `dnrm2`: x87 extended precision — squares rounded to 64-bit significands, elements
@@ -1190,9 +1193,10 @@ fn dlalsd(k: Kernels, d: &mut [f64], e: &mut [f64], b: &[f64], rcond: f64) -> Op
     Some(x)
 }
 
-/// Minimum-norm least-squares solution of `A x ≈ b` for a column-major `m×n` A with `m ≥ n`,
-/// `n ≤ 25`, as `dgelsd` computes it (see the module docs). `None` when `m < n`, `n > 25`, or
-/// the bidiagonal QR does not converge.
+/// Minimum-norm least-squares solution of `A x ≈ b` for a column-major `m×n` A, `n ≤ 25`, as
+/// `dgelsd` computes it (see the module docs; `m < n` in [`lstsq_underdetermined`]). `None` when
+/// `n > 25`, for a case the kernel models do not cover, or when the bidiagonal QR does not
+/// converge.
 pub(crate) fn lstsq(
     k: Kernels,
     a: &[f64],
@@ -1201,8 +1205,11 @@ pub(crate) fn lstsq(
     b: &[f64],
     rcond: f64,
 ) -> Option<Vec<f64>> {
-    if m < n || n > 25 || n == 0 || a.len() != m * n || b.len() != m {
+    if n > 25 || n == 0 || a.len() != m * n || b.len() != m {
         return None;
+    }
+    if m < n {
+        return lstsq_underdetermined(k, a, m, n, b, rcond);
     }
     if k == Kernels::Haswell && n != 11 {
         // The Haswell small-dgemm order was measured for n = 11 only (degree-10 fits).
@@ -1229,6 +1236,176 @@ pub(crate) fn lstsq(
     let mut x = dlalsd(k, &mut d, &mut e, &qb[..n], rcond)?;
     apply_p(k, &mut a, m, n, &tp, &mut x);
     Some(x)
+}
+
+/// `dgelsd` for `2 ≤ m < n` (numpy's `polyfit` with fewer samples than coefficients): B is
+/// padded with zeros to `n` rows. For `n ≥ ⌊1.6·m⌋` (path 2a) A = L·Q (`dgelq2`), L is
+/// bidiagonalised and solved as in the `m ≥ n` case, and `x = Qᵀ [y; 0]`; otherwise (path 2) A
+/// is reduced to lower bidiagonal form, rotated to upper form inside `dlalsd`, and solved. SkylakeX
+/// kernels only (the Haswell small-`dgemm` order is modelled for 11×11 only).
+fn lstsq_underdetermined(
+    k: Kernels,
+    a: &[f64],
+    m: usize,
+    n: usize,
+    b: &[f64],
+    rcond: f64,
+) -> Option<Vec<f64>> {
+    if m < 2 || k != Kernels::SkylakeX {
+        return None;
+    }
+    let mut a = a.to_vec();
+    let mut x = vec![0.0; n];
+    x[..m].copy_from_slice(b);
+    let mnthr = (m as f64 * 1.6) as usize;
+    if n >= mnthr {
+        let tau = dgelq2(k, &mut a, m, n);
+        // L (lower triangle of the first m columns) in its own m×m array, zeros above.
+        let mut l = vec![0.0; m * m];
+        for j in 0..m {
+            for i in j..m {
+                l[i + j * m] = a[i + j * m];
+            }
+        }
+        let (mut d, mut e, tq, tp) = dgebd2(k, &mut l, m, m, m);
+        let mut qb = x[..m].to_vec();
+        dorm2r_lt(k, &mut l, m, &tq, &mut qb);
+        let mut y = dlalsd(k, &mut d, &mut e, &qb, rcond)?;
+        apply_p(k, &mut l, m, m, &tp, &mut y);
+        x[..m].copy_from_slice(&y);
+        // x := Qᵀ x (dorml2 'L','T'): H(m) first, H(1) last.
+        for i in (0..m).rev() {
+            apply_row_reflector(k, &mut a, m, n, i, tau[i], &mut x);
+        }
+    } else {
+        let (mut d, mut e, tq, tp) = dgebd2_lower(k, &mut a, m, n);
+        // Qᵀ b (dormbr 'Q' with nq = m < k = n): the m − 1 reflectors below the subdiagonal,
+        // applied to b(2:m).
+        dorm2r_lt(k, &mut a[1..], m, &tq[..m - 1], &mut x[1..m]);
+        // dlalsd('L') first rotates the lower bidiagonal to upper form, rotating b alike.
+        for i in 0..m - 1 {
+            let (cs, sn, r) = dlartg(d[i], e[i]);
+            d[i] = r;
+            e[i] = sn * d[i + 1];
+            d[i + 1] *= cs;
+            let (head, tail) = x.split_at_mut(i + 1);
+            drot(&mut head[i..], &mut tail[..1], cs, sn);
+        }
+        let y = dlalsd(k, &mut d, &mut e[..m - 1], &x[..m], rcond)?;
+        x[..m].copy_from_slice(&y);
+        // P x (dormbr 'P' with nq = n > k = m: dorml2 'L','T' over the row reflectors G(i)).
+        for i in (0..m).rev() {
+            apply_row_reflector(k, &mut a, m, n, i, tp[i], &mut x);
+        }
+    }
+    Some(x)
+}
+
+/// Applies the reflector stored in row `i` of the `m×n` array `a` (v(i) = 1, v(i+1:n) = a(i,
+/// i+1:n)) from the left to `x(i:n)`.
+fn apply_row_reflector(
+    k: Kernels,
+    a: &mut [f64],
+    m: usize,
+    n: usize,
+    i: usize,
+    tau: f64,
+    x: &mut [f64],
+) {
+    let d = i + i * m;
+    let aii = a[d];
+    a[d] = 1.0;
+    let v: Vec<f64> = (0..n - i).map(|j| a[d + j * m]).collect();
+    dlarf_left(k, &v, 0, 1, tau, x, View { off: i, ld: n }, n - i, 1);
+    a[d] = aii;
+}
+
+/// LQ factorisation (`dgelq2`) of the `m×n` matrix `a` (leading dimension `m`, `m < n`);
+/// returns τ. L is left in the lower triangle, the reflectors in the rows right of it.
+fn dgelq2(k: Kernels, a: &mut [f64], m: usize, n: usize) -> Vec<f64> {
+    let mut tau = vec![0.0; m];
+    for i in 0..m {
+        let d = i + i * m;
+        tau[i] = dlarfg(a, n - i, d, i + (i + 1).min(n - 1) * m, m);
+        if i + 1 < m {
+            let aii = a[d];
+            a[d] = 1.0;
+            let v: Vec<f64> = (0..n - i).map(|j| a[d + j * m]).collect();
+            dlarf_right(
+                k,
+                &v,
+                0,
+                1,
+                tau[i],
+                a,
+                View { off: d + 1, ld: m },
+                m - i - 1,
+                n - i,
+            );
+            a[d] = aii;
+        }
+    }
+    tau
+}
+
+/// Bidiagonalisation (`m < n`, lower) of the `m×n` matrix `a` (leading dimension `m`).
+/// Returns (d, e, τq, τp); τq has m − 1 meaningful entries.
+fn dgebd2_lower(
+    k: Kernels,
+    a: &mut [f64],
+    m: usize,
+    n: usize,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+    let lda = m;
+    let (mut d, mut e) = (vec![0.0; m], vec![0.0; m]);
+    let (mut tq, mut tp) = (vec![0.0; m], vec![0.0; m]);
+    for i in 0..m {
+        let di = i + i * lda;
+        tp[i] = dlarfg(a, n - i, di, i + (i + 1).min(n - 1) * lda, lda);
+        d[i] = a[di];
+        if i + 1 < m {
+            a[di] = 1.0;
+            let v: Vec<f64> = (0..n - i).map(|j| a[di + j * lda]).collect();
+            dlarf_right(
+                k,
+                &v,
+                0,
+                1,
+                tp[i],
+                a,
+                View {
+                    off: di + 1,
+                    ld: lda,
+                },
+                m - i - 1,
+                n - i,
+            );
+        }
+        a[di] = d[i];
+        if i + 1 < m {
+            let si = (i + 1) + i * lda;
+            tq[i] = dlarfg(a, m - i - 1, si, (i + 2).min(m - 1) + i * lda, 1);
+            e[i] = a[si];
+            a[si] = 1.0;
+            let v: Vec<f64> = a[si..si + (m - i - 1)].to_vec();
+            dlarf_left(
+                k,
+                &v,
+                0,
+                1,
+                tq[i],
+                a,
+                View {
+                    off: si + lda,
+                    ld: lda,
+                },
+                m - i - 1,
+                n - i - 1,
+            );
+            a[si] = e[i];
+        }
+    }
+    (d, e, tq, tp)
 }
 
 #[cfg(test)]

@@ -27,7 +27,8 @@
 //! 1. **OpenBLAS kernel set.** `np.polyfit` → `lstsq` → `dgelsd`: for m ≥ ⌊1.6·11⌋ = 17 samples
 //!    `dgeqrf` (unblocked) → `dormqr` → `dgebrd` of R (unblocked) → `dormbr` Q → `dlalsd`
 //!    (n ≤ 25: `dbdsqr` implicit QR, ascending sort, σ ≤ rcond·σmax dropped, `dgemm`) →
-//!    `dormbr` P; for 11 ≤ m < 17 the same without the QR step. The LAPACK code is reference
+//!    `dormbr` P; for 11 ≤ m < 17 the same without the QR step; for m < 11 dgelsd's
+//!    underdetermined paths (module `dgelsd`). The LAPACK code is reference
 //!    3.12.0 compiled without FMA contraction, but its BLAS calls run the kernels OpenBLAS picks
 //!    by CPU: `OPENBLAS_CORETYPE` gives five different results (SkylakeX = this machine's
 //!    default = Cooperlake = SapphireRapids; Haswell = Zen; Sandybridge; Nehalem; Katmai =
@@ -42,7 +43,7 @@
 //!    carries numpy's AVX-512 ones ([`NUMPY_X86_V4_LOGSPACE`]), and `exp` is modelled in
 //!    [`crate::npmath`] (bitwise for |x| ≤ 707.7, all arguments of refractory periods ≤ 0.2 s).
 //!
-//! Consequences, all tested bit for bit in `tests/psg_golden.rs` on 40 (abs_ref, tau_ref) pairs:
+//! Consequences, all tested bit for bit in `tests/psg_golden.rs` on 49 (abs_ref, tau_ref) pairs:
 //! * Given numpy's own samples, [`RateCorrection::polyfit_samples`] equals `np.polyfit` in all
 //!   three recorded configurations (SkylakeX with and without AVX-512 math, Haswell without).
 //! * **CPUs without AVX-512** (numpy's math = glibc, OpenBLAS Haswell kernels — Intel Haswell and
@@ -211,8 +212,9 @@ impl RateCorrection {
     /// numpy's `dgelsd` does on the given OpenBLAS kernel set (module `dgelsd`), with glibc's
     /// `exp`/`pow` for the curve samples ([`NumpyMath::Libm`]). Bit-identical to BMTK where numpy
     /// runs its scalar math (every CPU without AVX-512) and OpenBLAS runs that kernel set; see
-    /// the module docs. Needs at least 11 samples on the rising part of the curve (abs_ref below
-    /// ≈ 0.15 s).
+    /// the module docs. With fewer than 11 samples on the rising part of the curve (abs_ref above
+    /// ≈ 0.15 s) numpy solves an underdetermined problem; Rall models that for SkylakeX kernels
+    /// only (error for Haswell).
     pub fn fit_lapack(abs_ref: f64, tau_ref: f64, kernels: Kernels) -> Result<Self, SpikeError> {
         Self::fit_numpy(abs_ref, tau_ref, kernels, NumpyMath::Libm)
     }
@@ -337,7 +339,7 @@ pub fn sample_curve(abs_ref: f64, tau_ref: f64, math: NumpyMath) -> (Vec<f64>, V
 enum Solver {
     /// One-sided Jacobi SVD plus one refinement step (any m, n).
     Jacobi,
-    /// numpy's `dgelsd` path as it runs on an OpenBLAS kernel set (`m ≥ n` only).
+    /// numpy's `dgelsd` path as it runs on an OpenBLAS kernel set (`m < n` for SkylakeX only).
     Lapack(Kernels),
 }
 
