@@ -73,8 +73,8 @@ impl PoissonSpikeGenerator {
     }
 
     /// Reproduce BMTK as its numpy runs on CPU class `cpu` (default: this CPU's,
-    /// [`NumpyCpu::host`]). It decides the rate correction (curve samples and least-squares
-    /// kernels) and the refractory weight's `exp`.
+    /// [`NumpyCpu::host`]). It decides every interval's `log`, the rate correction (curve samples
+    /// and least-squares kernels) and the refractory weight's `exp`.
     pub fn set_numpy_cpu(&mut self, cpu: NumpyCpu) {
         self.cpu = cpu;
     }
@@ -168,7 +168,7 @@ impl PoissonSpikeGenerator {
         for &node in node_ids {
             let mut t = tstart;
             loop {
-                let interval = -(1.0 - self.rng.random_sample()).ln() / fr;
+                let interval = -self.cpu.math.ln(1.0 - self.rng.random_sample()) / fr;
                 t += interval;
                 // NaN (rate 0 and a zero draw) ends the train as well.
                 if t > tstop || t.is_nan() {
@@ -240,7 +240,7 @@ impl PoissonSpikeGenerator {
             let mut t = tstart;
             let mut k = 0usize;
             loop {
-                let interval = -(1.0 - self.rng.random_sample()).ln() / max_fr;
+                let interval = -self.cpu.math.ln(1.0 - self.rng.random_sample()) / max_fr;
                 t += interval;
                 if t > tstop || t.is_nan() {
                     break;
