@@ -2,12 +2,12 @@
 //! spike generators (see ARCHITECTURE.md).
 //!
 //! [`PoissonSpikeGenerator`] reproduces BMTK's generator bit for bit for the same seed (MT19937
-//! with numpy's legacy seeding and `random_sample`): homogeneous and inhomogeneous (thinning)
-//! trains exactly; with refractoriness the rate goes through BMTK's fitted polynomial
-//! ([`RateCorrection`]), which Rall fits itself the way numpy does on the CPU it runs on
-//! (`RateCorrection::fit_for_host`: bit-identical to BMTK on CPUs without AVX-512; on AVX-512
-//! CPUs bit-identical when `abs_ref` is 0, otherwise within 2e-12 — see `ratefit`) or takes from
-//! the caller.
+//! with numpy's legacy seeding and `random_sample`), homogeneous, inhomogeneous (thinning) and
+//! refractory trains, as BMTK computes them on a given class of CPU ([`NumpyCpu`]; by default the
+//! one Rall runs on): numpy's float64 `log`/`exp`/`power` differ between CPUs with and without
+//! AVX-512 (module [`npmath`]), and so does the OpenBLAS kernel set behind the refractory rate
+//! correction ([`RateCorrection`], module [`ratefit`]), which Rall fits itself or takes from the
+//! caller.
 //!
 //! What `rall poisson` calls:
 //!

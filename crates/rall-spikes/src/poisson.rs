@@ -2,7 +2,8 @@
 //!
 //! Conventions as BMTK: rates in Hz, times and refractory periods in seconds, output timestamps
 //! in ms (×1000) unless `s` units are requested. One MT19937 stream (numpy legacy seeding) is
-//! shared by all `add` calls of a generator, nodes are processed in the order given.
+//! shared by all `add` calls of a generator, nodes are processed in the order given. Each interval
+//! is `−log(1 − u)/rate` with numpy's `log` of the generator's CPU class ([`NumpyCpu`]).
 
 use crate::mt::Mt19937;
 use crate::ratefit::{NumpyCpu, RateCorrection};

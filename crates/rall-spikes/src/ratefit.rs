@@ -52,16 +52,16 @@
 //!   timestamps (5 trains). The same holds for SkylakeX kernels with numpy's AVX-512 math off.
 //! * **CPUs with AVX-512** as BMTK runs by default (configuration `default`, and the committed
 //!   `refractory_homogeneous` and `inhomogeneous` goldens): `fit_numpy(…, SkylakeX,
-//!   NumpyMath::X86V4)` equals BMTK's coefficients and maximum rate (40 pairs) and the refractory
-//!   train.
+//!   NumpyMath::X86V4)` equals BMTK's coefficients and maximum rate (49 pairs) and the refractory
+//!   trains.
 //!
 //! The generator's default is [`RateCorrection::fit_for_host`] = [`RateCorrection::fit_for`] the
 //! CPU class Rall runs on ([`NumpyCpu::host`]: numpy's math there, and the kernel set numpy's
 //! OpenBLAS picks, [`host_kernels`]: AVX-512F → SkylakeX, AVX2 + FMA → Haswell), so that it
 //! reproduces what BMTK computes on the same machine, bit for bit; elsewhere (other CPUs, or
-//! abs_ref too long for `fit_lapack`) the Jacobi solver. To reproduce another CPU class's bits,
-//! give the generator that class (`PoissonSpikeGenerator::set_numpy_cpu`, `rall poisson
-//! --numpy-cpu`).
+//! Haswell kernels with fewer than 11 samples) the Jacobi solver. To reproduce another CPU
+//! class's bits, give the generator that class (`PoissonSpikeGenerator::set_numpy_cpu`,
+//! `rall poisson --numpy-cpu`).
 
 pub use crate::dgelsd::Kernels;
 use crate::SpikeError;
