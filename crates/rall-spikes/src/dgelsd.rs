@@ -405,70 +405,46 @@ fn dlarfg(a: &mut [f64], n: usize, ai: usize, xs: usize, inc: usize) -> f64 {
     tau
 }
 
-/// The `len` elements of a Householder vector (`vsrc` from `vs`, stride `inc`) and its length
-/// without trailing zeros (LAPACK's `iladlr`-style scan in `dlarf`).
-fn reflector(vsrc: &[f64], vs: usize, inc: usize, len: usize) -> (Vec<f64>, usize) {
-    let v: Vec<f64> = (0..len).map(|k| vsrc[vs + k * inc]).collect();
-    let mut lastv = len;
-    while lastv > 0 && v[lastv - 1] == 0.0 {
-        lastv -= 1;
-    }
-    (v, lastv)
+/// Which side a reflector is applied from.
+#[derive(Clone, Copy)]
+enum Side {
+    Left,
+    Right,
 }
 
-/// Applies `H = I − τ v vᵀ` from the left to the `m×n` block of `c` at `cv`; v = `m` elements
-/// of `vsrc` from `vs` with stride `inc` (v(1) already set to 1 by the caller).
-fn dlarf_left(
-    k: Kernels,
-    vsrc: &[f64],
-    vs: usize,
-    inc: usize,
-    tau: f64,
-    c: &mut [f64],
-    cv: View,
-    m: usize,
-    n: usize,
-) {
+/// Applies `H = I − τ v vᵀ` (`dlarf`) to the `m×n` block of `c` at `cv` from `side`; `v` has `m`
+/// (left) or `n` (right) elements, v(1) already set to 1 by the caller. Trailing zeros of v and
+/// all-zero trailing columns (left) or rows (right) of the block are skipped, as LAPACK's
+/// `iladlr`/`iladlc` scans do, before `dgemv` and `dger`.
+#[allow(clippy::too_many_arguments)]
+fn dlarf(k: Kernels, side: Side, v: &[f64], tau: f64, c: &mut [f64], cv: View, m: usize, n: usize) {
     if tau == 0.0 {
         return;
     }
-    let (v, lastv) = reflector(vsrc, vs, inc, m);
-    let mut lastc = n;
-    while lastc > 0 && (0..lastv).all(|i| c[cv.at(i, lastc - 1)] == 0.0) {
+    let lastv = v.iter().rposition(|&x| x != 0.0).map_or(0, |i| i + 1);
+    let v = &v[..lastv];
+    // The other dimension, shortened past zero columns (left) or rows (right) of the block;
+    // `at(cv, along_v, other)` indexes the block.
+    let (mut lastc, at): (usize, fn(View, usize, usize) -> usize) = match side {
+        Side::Left => (n, |cv, along_v, other| cv.at(along_v, other)),
+        Side::Right => (m, |cv, along_v, other| cv.at(other, along_v)),
+    };
+    while lastc > 0 && (0..lastv).all(|i| c[at(cv, i, lastc - 1)] == 0.0) {
         lastc -= 1;
     }
     if lastv == 0 || lastc == 0 {
         return;
     }
-    let w = gemv_t(c, cv, lastv, lastc, &v[..lastv]);
-    ger(k, c, cv, -tau, &v[..lastv], &w);
-}
-
-/// Applies `H` from the right to the `m×n` block at `cv`; v = `n` elements, stride `inc`.
-fn dlarf_right(
-    k: Kernels,
-    vsrc: &[f64],
-    vs: usize,
-    inc: usize,
-    tau: f64,
-    c: &mut [f64],
-    cv: View,
-    m: usize,
-    n: usize,
-) {
-    if tau == 0.0 {
-        return;
+    match side {
+        Side::Left => {
+            let w = gemv_t(c, cv, lastv, lastc, v);
+            ger(k, c, cv, -tau, v, &w);
+        }
+        Side::Right => {
+            let w = gemv_n(k, c, cv, lastc, lastv, v);
+            ger(k, c, cv, -tau, &w, v);
+        }
     }
-    let (v, lastv) = reflector(vsrc, vs, inc, n);
-    let mut lastc = m;
-    while lastc > 0 && (0..lastv).all(|j| c[cv.at(lastc - 1, j)] == 0.0) {
-        lastc -= 1;
-    }
-    if lastv == 0 || lastc == 0 {
-        return;
-    }
-    let w = gemv_n(k, c, cv, lastc, lastv, &v[..lastv]);
-    ger(k, c, cv, -tau, &w, &v[..lastv]);
 }
 
 /// Householder QR of the `m×n` matrix `a` (leading dimension `m`); returns τ.
@@ -482,11 +458,10 @@ fn dgeqr2(k: Kernels, a: &mut [f64], m: usize, n: usize) -> Vec<f64> {
             let aii = a[d];
             a[d] = 1.0;
             let v: Vec<f64> = a[d..d + (m - i)].to_vec();
-            dlarf_left(
+            dlarf(
                 k,
+                Side::Left,
                 &v,
-                0,
-                1,
                 tau[i],
                 a,
                 View { off: d + ld, ld },
@@ -508,7 +483,7 @@ fn dorm2r_lt(k: Kernels, a: &mut [f64], lda: usize, tau: &[f64], c: &mut [f64]) 
         let aii = a[d];
         a[d] = 1.0;
         let v: Vec<f64> = a[d..d + (m - i)].to_vec();
-        dlarf_left(k, &v, 0, 1, t, c, View { off: i, ld: m }, m - i, 1);
+        dlarf(k, Side::Left, &v, t, c, View { off: i, ld: m }, m - i, 1);
         a[d] = aii;
     }
 }
@@ -531,11 +506,10 @@ fn dgebd2(
         a[di] = 1.0;
         if i + 1 < n {
             let v: Vec<f64> = a[di..di + (m - i)].to_vec();
-            dlarf_left(
+            dlarf(
                 k,
+                Side::Left,
                 &v,
-                0,
-                1,
                 tq[i],
                 a,
                 View {
@@ -553,11 +527,10 @@ fn dgebd2(
             e[i] = a[ei];
             a[ei] = 1.0;
             let v: Vec<f64> = (0..n - i - 1).map(|k| a[ei + k * lda]).collect();
-            dlarf_right(
+            dlarf(
                 k,
+                Side::Right,
                 &v,
-                0,
-                1,
                 tp[i],
                 a,
                 View {
@@ -586,11 +559,10 @@ fn apply_p(kset: Kernels, a: &mut [f64], lda: usize, n: usize, taup: &[f64], x: 
         let aii = a[d];
         a[d] = 1.0;
         let v: Vec<f64> = (0..k - i).map(|j| a[d + j * lda]).collect();
-        dlarf_left(
+        dlarf(
             kset,
+            Side::Left,
             &v,
-            0,
-            1,
             taup[i],
             sub,
             View { off: i, ld: k },
@@ -1316,7 +1288,7 @@ fn apply_row_reflector(
     let aii = a[d];
     a[d] = 1.0;
     let v: Vec<f64> = (0..n - i).map(|j| a[d + j * m]).collect();
-    dlarf_left(k, &v, 0, 1, tau, x, View { off: i, ld: n }, n - i, 1);
+    dlarf(k, Side::Left, &v, tau, x, View { off: i, ld: n }, n - i, 1);
     a[d] = aii;
 }
 
@@ -1331,11 +1303,10 @@ fn dgelq2(k: Kernels, a: &mut [f64], m: usize, n: usize) -> Vec<f64> {
             let aii = a[d];
             a[d] = 1.0;
             let v: Vec<f64> = (0..n - i).map(|j| a[d + j * m]).collect();
-            dlarf_right(
+            dlarf(
                 k,
+                Side::Right,
                 &v,
-                0,
-                1,
                 tau[i],
                 a,
                 View { off: d + 1, ld: m },
@@ -1366,11 +1337,10 @@ fn dgebd2_lower(
         if i + 1 < m {
             a[di] = 1.0;
             let v: Vec<f64> = (0..n - i).map(|j| a[di + j * lda]).collect();
-            dlarf_right(
+            dlarf(
                 k,
+                Side::Right,
                 &v,
-                0,
-                1,
                 tp[i],
                 a,
                 View {
@@ -1388,11 +1358,10 @@ fn dgebd2_lower(
             e[i] = a[si];
             a[si] = 1.0;
             let v: Vec<f64> = a[si..si + (m - i - 1)].to_vec();
-            dlarf_left(
+            dlarf(
                 k,
+                Side::Left,
                 &v,
-                0,
-                1,
                 tq[i],
                 a,
                 View {
