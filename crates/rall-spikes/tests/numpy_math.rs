@@ -3,7 +3,7 @@
 //! AVX-512 CPU; pass criteria in validation/psg/README.md). These run on any CPU: the models are
 //! plain Rust.
 
-use rall_spikes::npmath::exp_x86v4;
+use rall_spikes::npmath::{exp_x86v4, log_x86v4};
 use std::path::PathBuf;
 
 /// (argument, numpy result) pairs of a golden file.
@@ -29,29 +29,39 @@ fn same(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
 
+/// Compares `model` with numpy on the recorded arguments `x` for which `in_scope(x)`, bit for
+/// bit; returns (arguments compared, arguments where glibc's `libm` differs from numpy).
+fn check(
+    name: &str,
+    file: &str,
+    model: fn(f64) -> f64,
+    libm: fn(f64) -> f64,
+    in_scope: fn(f64) -> bool,
+) -> (usize, usize) {
+    let (mut compared, mut glibc_differs) = (0, 0);
+    for (x, want) in pairs(file).into_iter().filter(|&(x, _)| in_scope(x)) {
+        compared += 1;
+        glibc_differs += usize::from(!same(libm(x), want));
+        let got = model(x);
+        assert!(
+            same(got, want),
+            "{name}({x:e} = {:#x}): {got:e} vs numpy {want:e}",
+            x.to_bits()
+        );
+    }
+    (compared, glibc_differs)
+}
+
 /// `exp_x86v4` equals numpy's `np.exp` bit for bit on the main path (|x| ≤ 1021·ln2 ≈ 707.7:
 /// 16,000 seeded arguments in the ranges BMTK's rate correction uses and 2,000 whose exact result
 /// lies closest to a rounding boundary), and the golden really exercises the difference from glibc
 /// (over a thousand arguments where glibc's `exp` rounds the other way).
 #[test]
 fn exp_matches_numpy_x86v4() {
-    let data = pairs("numpy_x86v4_exp.bin");
-    assert!(data.len() > 15_000);
-    let (mut main_path, mut glibc_differs) = (0, 0);
-    for &(x, want) in &data {
-        if x.abs() > 707.7 {
-            continue;
-        }
-        main_path += 1;
-        glibc_differs += usize::from(!same(x.exp(), want));
-        let got = exp_x86v4(x);
-        assert!(
-            same(got, want),
-            "exp({x:e} = {:#x}): {got:e} vs numpy {want:e}",
-            x.to_bits()
-        );
-    }
-    assert!(main_path > 15_000);
+    let (compared, glibc_differs) = check("exp", "numpy_x86v4_exp.bin", exp_x86v4, f64::exp, |x| {
+        x.abs() <= 707.7
+    });
+    assert!(compared > 15_000);
     assert!(glibc_differs > 1000, "{glibc_differs}");
 }
 
@@ -61,18 +71,8 @@ fn exp_matches_numpy_x86v4() {
 /// rounding boundary; more than 300 of them differ from glibc.
 #[test]
 fn log_matches_numpy_x86v4() {
-    use rall_spikes::npmath::log_x86v4;
-    let data = pairs("numpy_x86v4_log.bin");
-    assert!(data.len() > 19_000);
-    let mut glibc_differs = 0;
-    for &(x, want) in &data {
-        glibc_differs += usize::from(!same(x.ln(), want));
-        let got = log_x86v4(x);
-        assert!(
-            same(got, want),
-            "log({x:e} = {:#x}): {got:e} vs numpy {want:e}",
-            x.to_bits()
-        );
-    }
+    let (compared, glibc_differs) =
+        check("log", "numpy_x86v4_log.bin", log_x86v4, f64::ln, |_| true);
+    assert!(compared > 19_000);
     assert!(glibc_differs > 300, "{glibc_differs}");
 }
