@@ -1,8 +1,10 @@
 """Shared pieces of the whole-run benchmarks (tutorial.py, network.py)."""
 import os
 import shutil
+import statistics
 import subprocess
 import sys
+import time
 
 import h5py
 
@@ -32,3 +34,22 @@ def add_bmtk_components(components, env):
         shutil.copytree(os.path.join(src, sub), os.path.join(components, sub))
     subprocess.run(['nrnivmodl', 'modfiles'], cwd=os.path.join(components, 'mechanisms'),
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def time_alternating(cmds, runs, cwd, env, after_run=None):
+    """Run every command of `cmds` (name -> argv) once per round, `runs` rounds, alternating so
+    that load changes hit all alike; `after_run(name)` is called after each run. Prints and
+    returns the median wall time per name."""
+    times = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, c in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(c, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            times[k].append(time.perf_counter() - t0)
+            if after_run:
+                after_run(k)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    for k in cmds:
+        print('{:5s} median {:.3f} s   all: {}'.format(k, med[k], ' '.join('{:.3f}'.format(x) for x in times[k])))
+    return med

@@ -12,12 +12,10 @@ checksum (spike count and sum of spike times) of every run must equal BMTK's.
 """
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 
-from benchlib import REPO, add_bmtk_components, checksum, run_env
+from benchlib import REPO, add_bmtk_components, checksum, run_env, time_alternating
 
 
 def main():
@@ -45,20 +43,14 @@ def main():
         'rall2': [rall, 'run', 'config.json', '--quiet', '--threads', '2', '--output', outs['rall2']],
         'bmtk': [sys.executable, os.path.join(REPO, 'validation', 'ch02', 'run_bionet.py'), 'config.json'],
     }
-    times = {k: [] for k in cmds}
     sums = {k: set() for k in cmds}
-    for _ in range(runs):
-        for k, c in cmds.items():
-            t0 = time.perf_counter()
-            subprocess.run(c, cwd=case, env=env, check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-            times[k].append(time.perf_counter() - t0)
-            out = outs.get(k, os.path.join(case, 'output'))
-            sums[k].add(checksum(os.path.join(out, 'spikes.h5')))
-    med = {k: statistics.median(v) for k, v in times.items()}
+
+    def record(k):
+        out = outs.get(k, os.path.join(case, 'output'))
+        sums[k].add(checksum(os.path.join(out, 'spikes.h5')))
+
     print('cells: {} biophysical ({} per Allen cell), runs each: {}'.format(5 * per_type, per_type, runs))
-    for k in cmds:
-        print('{:5s} median {:.3f} s   all: {}'.format(k, med[k], ' '.join('{:.3f}'.format(x) for x in times[k])))
+    med = time_alternating(cmds, runs, case, env, record)
     for k in ['rall1', 'rall2']:
         print('speed-up {} (BMTK+NEURON / rall): {:.2f}x'.format(k, med['bmtk'] / med[k]))
     print('checksums: ' + ' | '.join('{} {}'.format(k, sorted(v)) for k, v in sums.items()))

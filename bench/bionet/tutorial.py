@@ -12,12 +12,9 @@ NEURON; read and compiled at start-up by rall) and components/templates copied i
 """
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import time
 
-from benchlib import REPO, add_bmtk_components, checksum, run_env
+from benchlib import REPO, add_bmtk_components, checksum, run_env, time_alternating
 
 
 def main():
@@ -36,19 +33,10 @@ def main():
         'rall': [rall, 'run', os.path.join(case, 'config.json'), '--quiet', '--output', rall_out],
         'bmtk': [sys.executable, os.path.join(REPO, 'validation', 'ch02', 'run_bionet.py'), 'config.json'],
     }
-    times = {k: [] for k in cmds}
-    for _ in range(runs):
-        for k, c in cmds.items():
-            t0 = time.perf_counter()
-            subprocess.run(c, cwd=case, env=env, check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-            times[k].append(time.perf_counter() - t0)
+    print('runs each: {}'.format(runs))
+    med = time_alternating(cmds, runs, case, env)
     cs_r = checksum(os.path.join(rall_out, 'spikes.h5'))
     cs_b = checksum(os.path.join(case, 'output', 'spikes.h5'))
-    med = {k: statistics.median(v) for k, v in times.items()}
-    print('runs each: {}'.format(runs))
-    for k in cmds:
-        print('{:5s} median {:.3f} s   all: {}'.format(k, med[k], ' '.join('{:.3f}'.format(x) for x in times[k])))
     print('speed-up (BMTK+NEURON / rall): {:.2f}x'.format(med['bmtk'] / med['rall']))
     print('checksum rall {} | bmtk {} | {}'.format(cs_r, cs_b, 'equal' if cs_r == cs_b else 'DIFFERENT'))
     if cs_r != cs_b:
